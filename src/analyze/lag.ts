@@ -1,0 +1,78 @@
+/**
+ * Offset lag: pure functions over a {@link ClusterSnapshot}. No I/O, no clock.
+ *
+ * Semantics (docs/metrics.md):
+ * - lag = max(0, high watermark − committed offset), in offsets, per (group, topic, partition);
+ * - a partition without a committed offset has no lag (it is absent, never -1);
+ * - a partition whose high watermark could not be read this poll has no lag;
+ * - a committed offset beyond the high watermark (truncation, topic re-created) gives lag 0 and is
+ *   flagged by `committedAheadOfEnd`.
+ */
+import type { ClusterSnapshot, PartitionSnapshot } from '../collect/snapshot.js';
+
+export interface PartitionLag {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Committed offset (next record to consume). */
+  readonly committedOffset: bigint;
+  /** High watermark of the partition in the same poll. */
+  readonly highWatermark: bigint;
+  /** max(0, highWatermark − committedOffset), offsets. */
+  readonly lag: bigint;
+  /** True when committedOffset > highWatermark; lag is then clamped to 0. */
+  readonly committedAheadOfEnd: boolean;
+}
+
+/** Offset lag of one committed partition: max(0, end − committed). Offsets in, offsets out. */
+export function offsetLag(highWatermark: bigint, committedOffset: bigint): bigint {
+  const lag = highWatermark - committedOffset;
+  return lag > 0n ? lag : 0n;
+}
+
+/** Key of a partition in lookup maps: `topic\u0000partition`. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/** Index of a snapshot's partitions by {@link partitionKey}. */
+export function indexPartitions(snapshot: ClusterSnapshot): Map<string, PartitionSnapshot> {
+  const index = new Map<string, PartitionSnapshot>();
+  for (const topic of snapshot.topics) {
+    for (const p of topic.partitions) index.set(partitionKey(topic.name, p.partition), p);
+  }
+  return index;
+}
+
+/**
+ * Lag of every committed partition of every group in the snapshot, sorted by group, topic, partition.
+ * Partitions on topics absent from the snapshot (filtered out or deleted) and partitions without a high
+ * watermark this poll are skipped.
+ */
+export function computeOffsetLag(snapshot: ClusterSnapshot): PartitionLag[] {
+  const partitions = indexPartitions(snapshot);
+  const result: PartitionLag[] = [];
+  for (const group of snapshot.groups) {
+    for (const committed of group.offsets ?? []) {
+      const highWatermark = partitions.get(partitionKey(committed.topic, committed.partition))?.highWatermark;
+      if (highWatermark === null || highWatermark === undefined) continue;
+      result.push({
+        groupId: group.groupId,
+        topic: committed.topic,
+        partition: committed.partition,
+        committedOffset: committed.offset,
+        highWatermark,
+        lag: offsetLag(highWatermark, committed.offset),
+        committedAheadOfEnd: committed.offset > highWatermark,
+      });
+    }
+  }
+  return result.sort(
+    (a, b) =>
+      compare(a.groupId, b.groupId) || compare(a.topic, b.topic) || a.partition - b.partition,
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

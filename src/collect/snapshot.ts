@@ -1,0 +1,63 @@
+/**
+ * ClusterSnapshot: what one poll of one cluster observed. Plain, immutable data; offsets are `bigint`.
+ * Built by src/collect/poll.ts, read by src/analyze/ and src/metrics/. Topic and group filters are
+ * already applied: everything in a snapshot is meant to be exported.
+ */
+import type { BrokerDescription, CommittedOffset, GroupMemberDescription, GroupType, KafkaItemError } from '../kafka/port.js';
+
+export interface PartitionSnapshot {
+  readonly partition: number;
+  /** Broker id of the partition leader, or -1 when it has none. */
+  readonly leader: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly offlineReplicas: readonly number[];
+  /** Log-start offset (ListOffsets EARLIEST), or null when it could not be read this poll. */
+  readonly logStartOffset: bigint | null;
+  /** High watermark (ListOffsets LATEST, read_uncommitted), or null when it could not be read this poll. */
+  readonly highWatermark: bigint | null;
+}
+
+export interface TopicSnapshot {
+  readonly name: string;
+  readonly partitions: readonly PartitionSnapshot[];
+}
+
+export interface GroupSnapshot {
+  readonly groupId: string;
+  /** ListGroups v5 group type; absent when the client could not read it. */
+  readonly type?: GroupType;
+  /** Group state from the describe call, else from ListGroups, else `Unknown`. */
+  readonly state: string;
+  readonly protocolType: string;
+  readonly protocol: string;
+  /** Members, or null when the describe call failed for this group. */
+  readonly members: readonly GroupMemberDescription[] | null;
+  /** Committed offsets on exported topics, or null when OffsetFetch failed for this group. */
+  readonly offsets: readonly CommittedOffset[] | null;
+}
+
+/** Which step of a poll an error belongs to; the `kind` label of `lagwatch_poll_errors_total`. */
+export type PollErrorKind = 'metadata' | 'list_offsets' | 'list_groups' | 'describe_groups' | 'offset_fetch' | 'timeout';
+
+/** A failure of one item (partition, group) or of a whole step of a poll. */
+export interface PollError {
+  readonly kind: PollErrorKind;
+  /** What failed: a `topic/partition`, a group id, or the cluster for whole-step failures. */
+  readonly subject: string;
+  readonly error: KafkaItemError;
+}
+
+export interface ClusterSnapshot {
+  /** Value of the `kafka_cluster` label: the configured name, or the cluster id. */
+  readonly cluster: string;
+  readonly clusterId: string;
+  /** When the poll started, milliseconds since the Unix epoch. */
+  readonly observedAt: number;
+  readonly controllerId: number | null;
+  readonly brokers: readonly BrokerDescription[];
+  readonly topics: readonly TopicSnapshot[];
+  readonly groups: readonly GroupSnapshot[];
+  /** Per-item errors of this poll; the poll itself succeeded. */
+  readonly errors: readonly PollError[];
+}
