@@ -3,7 +3,13 @@
  * Built by src/collect/poll.ts, read by src/analyze/ and src/metrics/. Topic and group filters are
  * already applied: everything in a snapshot is meant to be exported.
  */
-import type { BrokerDescription, CommittedOffset, GroupMemberDescription, GroupType, KafkaItemError } from '../kafka/port.js';
+import type {
+  BrokerDescription,
+  CommittedOffset,
+  GroupMemberDescription,
+  GroupType,
+  KafkaItemError,
+} from '../kafka/port.js';
 
 export interface PartitionSnapshot {
   readonly partition: number;
@@ -38,7 +44,8 @@ export interface GroupSnapshot {
 }
 
 /** Which step of a poll an error belongs to; the `kind` label of `lagwatch_poll_errors_total`. */
-export type PollErrorKind = 'metadata' | 'list_offsets' | 'list_groups' | 'describe_groups' | 'offset_fetch' | 'timeout';
+export type PollErrorKind =
+  'metadata' | 'list_offsets' | 'list_groups' | 'describe_groups' | 'offset_fetch' | 'timeout';
 
 /** A failure of one item (partition, group) or of a whole step of a poll. */
 export interface PollError {
@@ -60,4 +67,9 @@ export interface ClusterSnapshot {
   readonly groups: readonly GroupSnapshot[];
   /** Per-item errors of this poll; the poll itself succeeded. */
   readonly errors: readonly PollError[];
+}
+
+/** Key of a partition in lookup maps: `topic\u0000partition` (NUL cannot occur in a topic name). */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
 }

@@ -1,0 +1,187 @@
+/**
+ * One poll of one cluster: Kafka port → {@link ClusterSnapshot}.
+ *
+ * Request plan (DESIGN.md); the count grows with brokers and coordinators, never with partitions or groups:
+ * 1. Metadata: brokers, controller, every topic's partitions.
+ * 2. ListGroups on every broker.
+ * 3. In parallel: OffsetFetch (batched per coordinator), DescribeGroups / ConsumerGroupDescribe (batched
+ *    per coordinator), ListOffsets EARLIEST (one per partition leader).
+ * 4. Then ListOffsets LATEST (one per partition leader). Committed offsets are read before the high
+ *    watermark, so c(t1) ≤ HWM(t1) ≤ HWM(t2) and lag is never negative because of ordering.
+ *
+ * A failure of a whole step (no broker answers Metadata or ListGroups, a batched call throws) fails the
+ * poll. A failure of one item (a partition's offsets, a group's offsets or description) is recorded in
+ * `snapshot.errors` and costs only that item.
+ */
+import type {
+  CommittedOffset,
+  GroupDescription,
+  GroupListing,
+  ItemResult,
+  KafkaAdminPort,
+  PartitionOffset,
+  TopicMetadata,
+  TopicPartition,
+} from '../kafka/port.js';
+import { exportsGroup, exportsTopic, type ExportFilter } from './filter.js';
+import {
+  partitionKey,
+  type ClusterSnapshot,
+  type GroupSnapshot,
+  type PollError,
+  type PollErrorKind,
+  type TopicSnapshot,
+} from './snapshot.js';
+
+/** Raised when a whole step of a poll fails; `kind` is the step. */
+export class PollStepError extends Error {
+  constructor(
+    readonly kind: PollErrorKind,
+    cause: unknown,
+  ) {
+    super(`${kind} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'PollStepError';
+  }
+}
+
+export interface PollInput {
+  admin: KafkaAdminPort;
+  filter: ExportFilter;
+  /** The configured `kafka_cluster` label value; the cluster id is used when absent. */
+  clusterName: string | undefined;
+  /** Poll start time, milliseconds since the Unix epoch. */
+  observedAt: number;
+}
+
+/**
+ * Polls one cluster once and returns its snapshot.
+ * @throws PollStepError when a whole step fails (see the module comment).
+ */
+export async function pollCluster({
+  admin,
+  filter,
+  clusterName,
+  observedAt,
+}: PollInput): Promise<ClusterSnapshot> {
+  const metadata = await step('metadata', () => admin.describeCluster());
+  const listings = await step('list_groups', () => admin.listGroups());
+
+  const topics = metadata.topics.filter((t) => exportsTopic(filter, t));
+  const groups = dedupeGroups(listings.filter((g) => exportsGroup(filter, g.groupId)));
+  const partitions = topicPartitions(topics);
+  const groupIds = groups.map((g) => g.groupId);
+
+  const [committed, described, earliest] = await Promise.all([
+    step('offset_fetch', () => admin.fetchCommittedOffsets(groupIds)),
+    step('describe_groups', () => admin.describeGroups(groups)),
+    step('list_offsets', () => admin.listOffsets(partitions, 'earliest')),
+  ]);
+  const latest = await step('list_offsets', () => admin.listOffsets(partitions, 'latest'));
+
+  const errors: PollError[] = [];
+  for (const t of metadata.topics) {
+    if (t.error && exportsTopic(filter, t))
+      errors.push({ kind: 'metadata', subject: t.name, error: t.error });
+  }
+  const logStart = offsetsByPartition(earliest, errors);
+  const highWatermarks = offsetsByPartition(latest, errors);
+  const exportedTopics = new Set(topics.map((t) => t.name));
+
+  return {
+    cluster: clusterName ?? metadata.clusterId,
+    clusterId: metadata.clusterId,
+    observedAt,
+    controllerId: metadata.controllerId,
+    brokers: [...metadata.brokers].sort((a, b) => a.id - b.id),
+    topics: topics.filter((t) => !t.error).map((t) => topicSnapshot(t, logStart, highWatermarks)),
+    groups: groups.map((g) =>
+      groupSnapshot(g, described.get(g.groupId), committed.get(g.groupId), exportedTopics, errors),
+    ),
+    errors,
+  };
+}
+
+async function step<T>(kind: PollErrorKind, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new PollStepError(kind, error);
+  }
+}
+
+/** ListGroups is answered per broker; during a coordinator move a group can be listed twice. */
+function dedupeGroups(listings: GroupListing[]): GroupListing[] {
+  const byId = new Map<string, GroupListing>();
+  for (const g of listings) if (!byId.has(g.groupId)) byId.set(g.groupId, g);
+  return [...byId.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+}
+
+function topicPartitions(topics: TopicMetadata[]): TopicPartition[] {
+  return topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+}
+
+function offsetsByPartition(results: PartitionOffset[], errors: PollError[]): Map<string, bigint> {
+  const offsets = new Map<string, bigint>();
+  for (const r of results) {
+    if ('offset' in r) offsets.set(partitionKey(r.topic, r.partition), r.offset);
+    else errors.push({ kind: 'list_offsets', subject: `${r.topic}/${r.partition}`, error: r.error });
+  }
+  return offsets;
+}
+
+function topicSnapshot(
+  topic: TopicMetadata,
+  logStart: Map<string, bigint>,
+  highWatermarks: Map<string, bigint>,
+): TopicSnapshot {
+  return {
+    name: topic.name,
+    partitions: topic.partitions.map((p) => ({
+      partition: p.partition,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+      offlineReplicas: p.offlineReplicas,
+      logStartOffset: logStart.get(partitionKey(topic.name, p.partition)) ?? null,
+      highWatermark: highWatermarks.get(partitionKey(topic.name, p.partition)) ?? null,
+    })),
+  };
+}
+
+function groupSnapshot(
+  listing: GroupListing,
+  description: ItemResult<GroupDescription> | undefined,
+  committed: ItemResult<CommittedOffset[]> | undefined,
+  exportedTopics: ReadonlySet<string>,
+  errors: PollError[],
+): GroupSnapshot {
+  const described = itemValue(description, 'describe_groups', listing.groupId, errors);
+  const offsets = itemValue(committed, 'offset_fetch', listing.groupId, errors);
+  const type = listing.type ?? described?.type;
+  return {
+    groupId: listing.groupId,
+    ...(type ? { type } : {}),
+    state: described?.state ?? listing.state ?? 'Unknown',
+    protocolType: described?.protocolType ?? listing.protocolType,
+    protocol: described?.protocol ?? '',
+    members: described?.members ?? null,
+    offsets: offsets?.filter((o) => exportedTopics.has(o.topic)) ?? null,
+  };
+}
+
+function itemValue<T>(
+  result: ItemResult<T> | undefined,
+  kind: PollErrorKind,
+  subject: string,
+  errors: PollError[],
+): T | undefined {
+  if (result === undefined) {
+    errors.push({ kind, subject, error: { code: -1, name: 'MISSING', message: 'no result for this group' } });
+    return undefined;
+  }
+  if (!result.ok) {
+    errors.push({ kind, subject, error: result.error });
+    return undefined;
+  }
+  return result.value;
+}
