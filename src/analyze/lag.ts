@@ -68,8 +68,7 @@ export function computeOffsetLag(snapshot: ClusterSnapshot): PartitionLag[] {
     }
   }
   return result.sort(
-    (a, b) =>
-      compare(a.groupId, b.groupId) || compare(a.topic, b.topic) || a.partition - b.partition,
+    (a, b) => compare(a.groupId, b.groupId) || compare(a.topic, b.topic) || a.partition - b.partition,
   );
 }
 
