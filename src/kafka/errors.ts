@@ -41,8 +41,6 @@ export type ClientErrorName =
   | 'AUTHENTICATION_FAILED'
   /** The broker or the client library lacks the API (or API version) needed. */
   | 'UNSUPPORTED_API'
-  /** The item (e.g. a share or streams group) cannot be handled by this adapter yet. */
-  | 'UNSUPPORTED_GROUP_TYPE'
   /** The broker's answer did not mention the item that was asked for. */
   | 'MISSING_IN_RESPONSE'
   /** Any other client-side failure. */

@@ -15,6 +15,10 @@
  *   fails the call.
  * - DescribeGroups v2 (API 15): classic groups only, no `group.instance.id`; KIP-848 `consumer` groups come back
  *   as the broker answers DescribeGroups for them (`Dead`, no members). No ConsumerGroupDescribe (API 69).
+ * - No share-group or streams-group APIs (ShareGroupDescribe 77, StreamsGroupDescribe 89,
+ *   DescribeShareGroupOffsets 90): listings typed `share`/`streams` and every fetchShareGroupOffsets group get
+ *   an UNSUPPORTED_VERSION (35) item error. kafkajs' own listings carry no type, so its share and streams
+ *   groups go to DescribeGroups, which reports them `Dead` without members.
  * - OffsetFetch v4 (API 9): one group per request, each after its own FindCoordinator v2 (API 10); no
  *   coordinator cache, so describing and fetching the same group costs two FindCoordinator requests.
  */
@@ -42,6 +46,9 @@ import type {
   OffsetSpec,
   PartitionMetadata,
   PartitionOffset,
+  RecordTimestamp,
+  RecordTimestampQuery,
+  ShareGroupOffset,
   TopicMetadata,
   TopicPartition,
 } from './port.js';
@@ -252,14 +259,28 @@ class KafkajsAdmin implements KafkaAdminPort {
    * (`AssignerProtocol.MemberAssignment`); other protocols get an empty assignment. `groupInstanceId` is always
    * null (DescribeGroups v2 has no such field); `type` is copied from the listing when present.
    * Unknown groups, and KIP-848 `consumer` groups (which DescribeGroups cannot see), come back `Dead` with no
-   * members; share and streams groups are sent to DescribeGroups like any other id.
+   * members. Listings typed `share` or `streams` get an UNSUPPORTED_VERSION (35) item error without a request
+   * (kafkajs has no ShareGroupDescribe, API 77, nor StreamsGroupDescribe, API 89); untyped ones are sent to
+   * DescribeGroups like any other id.
    * @throws when no broker can be connected.
    */
   async describeGroups(groups: GroupListing[]): Promise<Map<string, ItemResult<GroupDescription>>> {
     const admin = await this.#ready(this.#main);
     const listings = new Map(groups.map((g) => [g.groupId, g]));
-    const ids = [...listings.keys()];
     const out = new Map<string, ItemResult<GroupDescription>>();
+    const ids: string[] = [];
+    for (const [groupId, listing] of listings) {
+      if (listing.type === 'share' || listing.type === 'streams') {
+        const api =
+          listing.type === 'share' ? 'ShareGroupDescribe (API 77)' : 'StreamsGroupDescribe (API 89)';
+        out.set(groupId, {
+          ok: false,
+          error: itemError(KafkaErrorCode.UNSUPPORTED_VERSION, `kafkajs 2.2.4 cannot send ${api}`),
+        });
+      } else {
+        ids.push(groupId);
+      }
+    }
 
     const describeOne = async (groupId: string): Promise<void> => {
       const since = Date.now();
@@ -299,6 +320,20 @@ class KafkajsAdmin implements KafkaAdminPort {
   }
 
   /**
+   * Not supported: kafkajs 2.2.4 has no DescribeShareGroupOffsets (API 90). Every group gets an
+   * UNSUPPORTED_VERSION (35) item error. Sends no request.
+   * @throws when the adapter is closed.
+   */
+  fetchShareGroupOffsets(groupIds: string[]): Promise<Map<string, ItemResult<ShareGroupOffset[]>>> {
+    if (this.#closed) return Promise.reject(new Error('kafkajs adapter is closed'));
+    const error = itemError(
+      KafkaErrorCode.UNSUPPORTED_VERSION,
+      'kafkajs 2.2.4 cannot send DescribeShareGroupOffsets (API 90)',
+    );
+    return Promise.resolve(new Map(groupIds.map((id) => [id, { ok: false, error }])));
+  }
+
+  /**
    * Committed offsets of each group: `fetchOffsets({ groupId })`, i.e. one FindCoordinator v2 (API 10) and one
    * OffsetFetch v4 (API 9, all topics) per group, up to {@link CONCURRENCY} groups at a time. Partitions without
    * a commit (offset -1) are left out; an unknown group has none. A group's failure (including any partition
@@ -327,6 +362,27 @@ class KafkajsAdmin implements KafkaAdminPort {
       }
     });
     return out;
+  }
+
+  /**
+   * Not supported: kafkajs' admin API has no Fetch (API 1), and its Consumer would need a group join and a seek
+   * per partition for each query. Every query gets a code -1 `UNSUPPORTED_API` item error (lagwatch then
+   * estimates time lag from offsets). Sends no request.
+   * @throws when the adapter is closed.
+   */
+  fetchRecordTimestamps(queries: RecordTimestampQuery[]): Promise<RecordTimestamp[]> {
+    if (this.#closed) return Promise.reject(new Error('kafkajs adapter is closed'));
+    return Promise.resolve(
+      queries.map(({ topic, partition, offset }) => ({
+        topic,
+        partition,
+        offset,
+        error: clientItemError(
+          'UNSUPPORTED_API',
+          'kafkajs cannot fetch records through its admin API; time lag falls back to the offset-based estimate',
+        ),
+      })),
+    );
   }
 
   /**

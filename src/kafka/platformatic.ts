@@ -7,11 +7,15 @@
  *   Metadata for topics it has not seen; one more Metadata + ListOffsets round for partitions that failed
  *   with a stale-metadata error (leader moved, topic re-created).
  * - listGroups: 1 ListGroups v5 per broker (1 Metadata first if no Metadata was seen yet).
- * - describeGroups: 1 FindCoordinator (all groups) + per coordinator 1 DescribeGroups (classic groups)
- *   and/or 1 ConsumerGroupDescribe (`consumer` groups), per 500 groups.
+ * - describeGroups: 1 FindCoordinator (all groups) + per coordinator 1 DescribeGroups (classic groups, and
+ *   groups of unknown type), 1 ConsumerGroupDescribe (`consumer`), 1 ShareGroupDescribe (`share`) and
+ *   1 StreamsGroupDescribe (`streams`) for the types present, per 500 groups.
+ * - fetchShareGroupOffsets: 1 FindCoordinator + 1 DescribeShareGroupOffsets per coordinator per 500 groups.
  * - fetchCommittedOffsets: 1 FindCoordinator + 1 OffsetFetch v8+ per coordinator per 500 groups.
- * - describeGroups and fetchCommittedOffsets re-find the coordinator once for groups answered with
+ * - describeGroups, fetchCommittedOffsets and fetchShareGroupOffsets re-find the coordinator once for groups answered with
  *   NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE.
+ * - fetchRecordTimestamps: per round 1 Fetch per partition leader (1 round unless a partition is asked at
+ *   offsets one response does not cover, or a record batch was cut); see src/kafka/platformatic-fetch.ts.
  * - The first request of the instance is preceded by one ApiVersions; each new connection with SASL adds a
  *   SaslHandshake and one or more SaslAuthenticate.
  */
@@ -39,6 +43,12 @@ import {
   type ListOffsetsRequestTopic,
   type MetadataResponse,
 } from './platformatic-protocol.js';
+import { fetchRecordTimestamps } from './platformatic-fetch.js';
+import {
+  describeShareGroups,
+  describeStreamsGroups,
+  fetchShareGroupOffsetsFrom,
+} from './platformatic-group-types.js';
 import { countRequests, type RequestCounter } from './platformatic-requests.js';
 import type {
   BrokerDescription,
@@ -52,6 +62,9 @@ import type {
   KafkaClientOptions,
   OffsetSpec,
   PartitionOffset,
+  ShareGroupOffset,
+  RecordTimestamp,
+  RecordTimestampQuery,
   TopicMetadata,
   TopicPartition,
 } from './port.js';
@@ -72,6 +85,8 @@ const GROUP_TYPES: ReadonlySet<string> = new Set<GroupType>(['classic', 'consume
 
 interface CachedPartition {
   leader: number;
+  /** The topic's UUID (Metadata v10+), null when Metadata gave none; Fetch v13+ names topics by id. */
+  topicId: string | null;
 }
 
 /** What the adapter remembers from the latest Metadata responses: where to send ListOffsets. */
@@ -202,7 +217,8 @@ class PlatformaticAdmin implements KafkaAdminPort {
         continue;
       }
       const partitions = new Map<number, CachedPartition>();
-      for (const p of topic.partitions) partitions.set(p.partitionIndex, { leader: p.leaderId });
+      const topicId = topic.topicId ?? null;
+      for (const p of topic.partitions) partitions.set(p.partitionIndex, { leader: p.leaderId, topicId });
       topics.set(topic.name, partitions);
     }
     this.#cache = { brokers, topics };
@@ -506,31 +522,29 @@ class PlatformaticAdmin implements KafkaAdminPort {
     const results = new Map<string, ItemResult<GroupDescription>>();
     const byId = new Map<string, GroupListing>();
     for (const g of groups) byId.set(g.groupId, g);
-    const describable: string[] = [];
-    for (const g of byId.values()) {
-      if (g.type === undefined || g.type === 'classic' || g.type === 'consumer') {
-        describable.push(g.groupId);
-      } else {
-        results.set(g.groupId, {
-          ok: false,
-          error: clientItemError(
-            'UNSUPPORTED_GROUP_TYPE',
-            `Describing ${g.type} groups is not implemented yet`,
-          ),
-        });
-      }
-    }
+    const describable = [...byId.keys()];
     if (describable.length === 0) return results;
+    const protocolTypes = new Map([...byId].map(([id, g]) => [id, g.protocolType]));
+    // Groups of unknown type (a broker without ListGroups v5) go to DescribeGroups, which answers for any id.
+    const typeOf = (id: string): GroupType => byId.get(id)?.type ?? 'classic';
 
-    // One FindCoordinator for all groups; per coordinator, classic and `consumer` groups go out together.
+    // One FindCoordinator for all groups; per coordinator, one describe request per group type present,
+    // all at once (src/kafka/platformatic-group-types.ts for `share` and `streams`).
     const described = await this.#perCoordinator(describable, async (connection, ids) => {
-      const classic = ids.filter((id) => byId.get(id)?.type !== 'consumer');
-      const consumer = ids.filter((id) => byId.get(id)?.type === 'consumer');
+      const ofType = (type: GroupType): string[] => ids.filter((id) => typeOf(id) === type);
+      const classic = ofType('classic');
+      const consumer = ofType('consumer');
+      const share = ofType('share');
+      const streams = ofType('streams');
       const requests: [string[], Promise<Map<string, ItemResult<GroupDescription>>>][] = [];
       if (classic.length > 0) requests.push([classic, this.#describeClassic(connection, classic, byId)]);
       if (consumer.length > 0) requests.push([consumer, this.#describeConsumer(connection, consumer, byId)]);
+      if (share.length > 0)
+        requests.push([share, describeShareGroups(this.#admin, connection, share, protocolTypes)]);
+      if (streams.length > 0)
+        requests.push([streams, describeStreamsGroups(this.#admin, connection, streams, protocolTypes)]);
       const settled = await Promise.allSettled(requests.map(([, request]) => request));
-      // Both failed: the coordinator is unreachable; let #perCoordinator decide (re-route or item errors).
+      // All failed: the coordinator is unreachable; let #perCoordinator decide (re-route or item errors).
       const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (rejected && settled.every((s) => s.status === 'rejected')) throw rejected.reason;
       const answers = new Map<string, ItemResult<GroupDescription>>();
@@ -612,6 +626,54 @@ class PlatformaticAdmin implements KafkaAdminPort {
       });
     }
     return results;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Record timestamps
+
+  /**
+   * Fetch (API 1, v12–v17) rounds through src/kafka/platformatic-fetch.ts, routed with this adapter's Metadata
+   * cache (1 Metadata first for topics it has not seen; 1 more for partitions retried after a stale-metadata
+   * error or an unreachable leader).
+   */
+  fetchRecordTimestamps(queries: RecordTimestampQuery[]): Promise<RecordTimestamp[]> {
+    if (queries.length === 0) return Promise.resolve([]);
+    return fetchRecordTimestamps(
+      {
+        admin: this.#admin,
+        knowsTopic: (topic) => this.#cache?.topics.has(topic) ?? false,
+        route: (topic, partition) => {
+          const cached = this.#cache?.topics.get(topic)?.get(partition);
+          if (!cached) return undefined;
+          return {
+            leader: cached.leader,
+            broker: this.#cache?.brokers.get(cached.leader),
+            topicId: cached.topicId,
+          };
+        },
+        refreshMetadata: async (topics) => {
+          const response = await this.#metadata(topics);
+          this.#remember(response, false);
+          return response;
+        },
+      },
+      queries,
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Share-group offsets
+
+  /**
+   * DescribeShareGroupOffsets (API 90, v1 when the broker has it, else v0; all topics of each group) per
+   * coordinator, through src/kafka/platformatic-group-types.ts. Partitions whose share partition is not
+   * initialised are left out; `lag` is the broker's (v1, KIP-1226) or null.
+   */
+  async fetchShareGroupOffsets(groupIds: string[]): Promise<Map<string, ItemResult<ShareGroupOffset[]>>> {
+    if (groupIds.length === 0) return new Map();
+    return this.#perCoordinator(groupIds, (connection, ids) =>
+      fetchShareGroupOffsetsFrom(this.#admin, connection, ids),
+    );
   }
 
   // ------------------------------------------------------------------------------------------------------

@@ -126,6 +126,39 @@ export interface CommittedOffset {
   offset: bigint;
 }
 
+/** Asks for the first data record at or after `offset` of a partition (see {@link KafkaAdminPort.fetchRecordTimestamps}). */
+export interface RecordTimestampQuery extends TopicPartition {
+  offset: bigint;
+}
+
+/**
+ * The answer to a {@link RecordTimestampQuery}, one of:
+ * - the record found: its timestamp (milliseconds since the Unix epoch), the topic's timestamp type
+ *   (`message.timestamp.type`: producer CreateTime or broker LogAppendTime), and its offset (≥ the asked
+ *   offset: compaction may have removed the asked one);
+ * - `none`: no data record at or after the offset below the high watermark (only transaction markers
+ *   or aborted data remain, or the offset is the end);
+ * - an error, e.g. TOPIC_AUTHORIZATION_FAILED (no READ permission) or OFFSET_OUT_OF_RANGE (the offset
+ *   was deleted by retention).
+ */
+export type RecordTimestamp = RecordTimestampQuery &
+  (
+    | { timestampMs: number; timestampType: 'create' | 'log-append'; recordOffset: bigint }
+    | { none: true }
+    | { error: KafkaItemError }
+  );
+
+/**
+ * A share group's position on one partition (KIP-932): DescribeShareGroupOffsets (API 90).
+ * `startOffset` is the share-partition start offset, the earliest record not yet acknowledged; later
+ * records may already be acknowledged, so `high watermark − startOffset` is an upper bound of the backlog.
+ */
+export interface ShareGroupOffset extends TopicPartition {
+  startOffset: bigint;
+  /** The broker's own lag count (KIP-1226), when the broker provides it. */
+  lag: bigint | null;
+}
+
 /** The outcome of one item of a batched call: its value, or its error. */
 export type ItemResult<T> = { ok: true; value: T } | { ok: false; error: KafkaItemError };
 
@@ -173,7 +206,9 @@ export interface KafkaAdminPort {
 
   /**
    * Describes many groups, batched per coordinator. Classic groups use DescribeGroups (API 15);
-   * `consumer` groups (KIP-848) use ConsumerGroupDescribe (API 69) where the client supports it.
+   * `consumer` groups (KIP-848) use ConsumerGroupDescribe (API 69), `share` groups (KIP-932)
+   * ShareGroupDescribe (API 77) and `streams` groups (KIP-1071) StreamsGroupDescribe (API 89), where the
+   * client supports them (else an UNSUPPORTED_VERSION item error).
    * Returns an entry for every requested group id.
    */
   describeGroups(groups: GroupListing[]): Promise<Map<string, ItemResult<GroupDescription>>>;
@@ -184,6 +219,21 @@ export interface KafkaAdminPort {
    * Returns an entry for every requested group id.
    */
   fetchCommittedOffsets(groupIds: string[]): Promise<Map<string, ItemResult<CommittedOffset[]>>>;
+
+  /**
+   * Timestamps of the first data record at or after each queried offset: Fetch (API 1), one request per
+   * partition leader for all its queried partitions (one offset per partition per request; more rounds
+   * for several offsets of the same partition), with small max bytes. Needs READ on the topic.
+   * Returns one entry per query.
+   */
+  fetchRecordTimestamps(queries: RecordTimestampQuery[]): Promise<RecordTimestamp[]>;
+
+  /**
+   * Share-partition start offsets of many share groups (KIP-932): DescribeShareGroupOffsets (API 90), batched
+   * per coordinator. Returns an entry for every requested group id; an adapter whose client cannot send
+   * the API answers every group with an UNSUPPORTED_VERSION item error.
+   */
+  fetchShareGroupOffsets(groupIds: string[]): Promise<Map<string, ItemResult<ShareGroupOffset[]>>>;
 
   /**
    * Kafka requests this adapter has sent since it was created, by Kafka API name

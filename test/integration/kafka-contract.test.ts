@@ -28,8 +28,11 @@ interface AdapterProfile {
   listsGroupTypeAndState: boolean;
   /** KIP-848 `consumer` groups are described with members (ConsumerGroupDescribe); otherwise `Dead`, no members. */
   describesConsumerGroups: boolean;
-  /** A listing of type `share`/`streams` gives an UNSUPPORTED_GROUP_TYPE item error (else DescribeGroups answers). */
-  rejectsShareAndStreamsGroups: boolean;
+  /**
+   * The item error for an unknown id listed as a share group: GROUP_ID_NOT_FOUND from ShareGroupDescribe, or
+   * UNSUPPORTED_VERSION from a client that cannot send it.
+   */
+  unknownShareGroupError: { code: number; name: string };
   /** Metadata gives topic ids (v10+). */
   reportsTopicIds: boolean;
   /** The item error of a group this client may not describe (DENY ACL). */
@@ -57,7 +60,7 @@ const PROFILES: AdapterProfile[] = [
     client: 'platformatic',
     listsGroupTypeAndState: true,
     describesConsumerGroups: true,
-    rejectsShareAndStreamsGroups: true,
+    unknownShareGroupError: { code: 69, name: 'GROUP_ID_NOT_FOUND' },
     reportsTopicIds: true,
     groupAuthorizationError: { code: 30, name: 'GROUP_AUTHORIZATION_FAILED' },
     offsetFetch: { groupsPerRequest: 500, findCoordinatorPerGroup: false },
@@ -78,7 +81,7 @@ const PROFILES: AdapterProfile[] = [
     client: 'kafkajs',
     listsGroupTypeAndState: false,
     describesConsumerGroups: false,
-    rejectsShareAndStreamsGroups: false,
+    unknownShareGroupError: { code: 35, name: 'UNSUPPORTED_VERSION' },
     reportsTopicIds: false,
     groupAuthorizationError: { code: 30, name: 'GROUP_AUTHORIZATION_FAILED' },
     offsetFetch: { groupsPerRequest: 1, findCoordinatorPerGroup: true },
@@ -383,11 +386,7 @@ describe.each(PROFILES)('KafkaAdminPort contract: $client', (profile) => {
     ]);
     expect(result.size).toBe(2);
     const share = result.get(`${UNKNOWN_GROUP}-share`);
-    if (profile.rejectsShareAndStreamsGroups) {
-      expect(share).toMatchObject({ ok: false, error: { code: -1, name: 'UNSUPPORTED_GROUP_TYPE' } });
-    } else {
-      expect(described(share)).toMatchObject({ state: 'Dead', members: [] });
-    }
+    expect(share).toMatchObject({ ok: false, error: profile.unknownShareGroupError });
     const unknown = result.get(UNKNOWN_GROUP);
     if (profile.describesConsumerGroups) {
       // ConsumerGroupDescribe answers an unknown id with GROUP_ID_NOT_FOUND.
