@@ -10,7 +10,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { Gauge, Registry } from 'prom-client';
+import { analyzeCluster } from '../src/analyze/analyze.js';
+import { History } from '../src/analyze/history.js';
 import type { ClusterSnapshot, GroupSnapshot, TopicSnapshot } from '../src/collect/snapshot.js';
+import { DEFAULT_RENDER_OPTIONS } from '../src/metrics/options.js';
 import { CLUSTER_LABEL, catalog, expositionType, type KafkaMetricName } from '../src/metrics/catalog.js';
 import { renderKafkaMetrics, visitKafkaSamples, type ClusterRender } from '../src/metrics/render.js';
 import { SelfMetrics } from '../src/metrics/self.js';
@@ -81,6 +84,7 @@ function syntheticSnapshot(): ClusterSnapshot {
     })),
     topics,
     groups,
+    recordTimestamps: [],
     errors: [],
   };
 }
@@ -101,17 +105,20 @@ async function renderWithPromClient(clusters: readonly ClusterRender[]): Promise
     if (expositionType(m.type) !== 'gauge') throw new Error('unexpected type');
     gauges.set(m.name as KafkaMetricName, { gauge, own: m.labelNames.slice(1) });
   }
-  for (const { snapshot, constLabels } of clusters) {
-    visitKafkaSamples(snapshot, {
-      sample(metric, labelValues, value) {
-        const entry = gauges.get(metric);
-        if (!entry) throw new Error(metric);
-        const labels: Record<string, string> = { [CLUSTER_LABEL]: snapshot.cluster };
-        entry.own.forEach((name, i) => (labels[name] = labelValues[i] as string));
-        Object.assign(labels, constLabels);
-        entry.gauge.set(labels, value);
+  for (const { snapshot, analysis, options, constLabels } of clusters) {
+    visitKafkaSamples(
+      { snapshot, analysis, options },
+      {
+        sample(metric, labelValues, value) {
+          const entry = gauges.get(metric);
+          if (!entry) throw new Error(metric);
+          const labels: Record<string, string> = { [CLUSTER_LABEL]: snapshot.cluster };
+          entry.own.forEach((name, i) => (labels[name] = labelValues[i] as string));
+          Object.assign(labels, constLabels);
+          entry.gauge.set(labels, value);
+        },
       },
-    });
+    );
   }
   return registry.metrics();
 }
@@ -145,7 +152,16 @@ async function measure<T>(
 }
 
 const snapshot = syntheticSnapshot();
-const clusters: ClusterRender[] = [{ snapshot, constLabels: { env: 'bench' } }];
+const history = new History();
+history.record(snapshot);
+const analysis = analyzeCluster(snapshot, history, {
+  now: snapshot.observedAt,
+  timeLagMode: 'estimate',
+  allowedLag: 0n,
+});
+const clusters: ClusterRender[] = [
+  { snapshot, analysis, options: DEFAULT_RENDER_OPTIONS, constLabels: { env: 'bench' } },
+];
 const fmt = (n: number): string => n.toFixed(1);
 
 gc?.();

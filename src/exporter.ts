@@ -3,6 +3,10 @@
  * the self metrics, and the HTTP server. src/cli.ts starts it; integration tests start it in-process.
  */
 import type { AddressInfo } from 'node:net';
+import { analyzeCluster } from './analyze/analyze.js';
+import { expiredEmptyGroups, trackEmptyGroups, type EmptySince } from './analyze/empty-groups.js';
+import { History } from './analyze/history.js';
+import type { ClusterAnalysis } from './analyze/types.js';
 import { ClusterPoller, type PollOutcome } from './collect/poller.js';
 import type { ClusterSnapshot } from './collect/snapshot.js';
 import type { ClusterConfig, Config } from './config/index.js';
@@ -26,8 +30,12 @@ export interface Exporter {
 interface ClusterState {
   readonly config: ClusterConfig;
   readonly poller: ClusterPoller;
-  /** The last successful snapshot; kept and served when later polls fail. */
+  /** Past observations for time-lag estimates and status; only successful polls are recorded. */
+  readonly history: History;
+  /** The last successful snapshot and its analysis; kept and served when later polls fail. */
   snapshot: ClusterSnapshot | null;
+  analysis: ClusterAnalysis | null;
+  emptySince: EmptySince;
   /** The `kafka_cluster` value the self metrics currently use for this cluster. */
   label: string;
 }
@@ -58,14 +66,22 @@ export async function startExporter(config: Config, logger: Logger): Promise<Exp
       requestDeltas: outcome.requests,
     });
     const log = logger.child({ kafka_cluster: outcome.cluster });
-    if (outcome.error) {
+    const snapshot = outcome.snapshot;
+    if (outcome.error || !snapshot) {
       log.warn(
-        { err: outcome.error.message, kind: outcome.error.kind },
+        { err: outcome.error?.message, kind: outcome.error?.kind },
         'poll failed; serving the last snapshot',
       );
       return;
     }
-    state.snapshot = outcome.snapshot;
+    state.history.record(snapshot);
+    state.snapshot = snapshot;
+    state.analysis = analyzeCluster(snapshot, state.history, {
+      now: outcome.finishedAt,
+      timeLagMode: state.config.timeLagMode,
+      allowedLag: state.config.statusAllowedLag,
+    });
+    state.emptySince = trackEmptyGroups(state.emptySince, snapshot);
     for (const e of errors)
       log.debug({ kind: e.kind, subject: e.subject, error: e.error.name }, e.error.message);
     log.debug(
@@ -76,7 +92,7 @@ export async function startExporter(config: Config, logger: Logger): Promise<Exp
       },
       'poll done',
     );
-    exposition = render(states, logger) ?? exposition;
+    exposition = render(states, outcome.finishedAt, logger) ?? exposition;
   };
 
   for (const cluster of config.clusters) {
@@ -89,7 +105,14 @@ export async function startExporter(config: Config, logger: Logger): Promise<Exp
     });
     const state: ClusterState = {
       config: cluster,
+      history: new History({
+        windowSize: cluster.statusWindow,
+        tableCapacity: cluster.lagHistorySize,
+        minDistanceMs: cluster.statusMinDistanceMs,
+      }),
       snapshot: null,
+      analysis: null,
+      emptySince: new Map(),
       label: '',
       poller: new ClusterPoller({
         admin,
@@ -98,6 +121,7 @@ export async function startExporter(config: Config, logger: Logger): Promise<Exp
         brokers: cluster.brokers,
         intervalMs: cluster.pollIntervalMs,
         timeoutMs: cluster.pollTimeoutMs,
+        timeLagMode: cluster.timeLagMode,
         now: Date.now,
         onPoll: (outcome) => onPoll(state, outcome),
       }),
@@ -143,11 +167,26 @@ export async function startExporter(config: Config, logger: Logger): Promise<Exp
  * Renders the last good snapshot of every cluster into one exposition. Returns null, keeping the previous
  * exposition, if rendering throws (e.g. two clusters resolve to the same `kafka_cluster` value).
  */
-function render(states: readonly ClusterState[], logger: Logger): PreparedExposition | null {
+function render(states: readonly ClusterState[], now: number, logger: Logger): PreparedExposition | null {
   try {
     return prepareExposition(
       renderKafkaMetrics(
-        states.flatMap((s) => (s.snapshot ? [{ snapshot: s.snapshot, constLabels: s.config.labels }] : [])),
+        states.flatMap(({ snapshot, analysis, config, emptySince }) =>
+          snapshot && analysis
+            ? [
+                {
+                  snapshot,
+                  analysis,
+                  constLabels: config.labels,
+                  options: {
+                    groupMetricsGranularity: config.groupMetricsGranularity,
+                    disabledMetrics: config.disabledMetrics,
+                    excludedGroups: expiredEmptyGroups(emptySince, now, config.groupEmptyMaxAgeMs),
+                  },
+                },
+              ]
+            : [],
+        ),
       ),
     );
   } catch (error) {

@@ -6,7 +6,9 @@
  * - a partition without a committed offset has no lag (it is absent, never -1);
  * - a partition whose high watermark could not be read this poll has no lag;
  * - a committed offset beyond the high watermark (truncation, topic re-created) gives lag 0 and is
- *   flagged by `committedAheadOfEnd`.
+ *   flagged by `committedAheadOfEnd`;
+ * - a share group's lag is the broker's own count (KIP-1226) where it gives one, else
+ *   high watermark − share-partition start offset, an upper bound.
  */
 import type { ClusterSnapshot, PartitionSnapshot } from '../collect/snapshot.js';
 
@@ -62,7 +64,10 @@ export function computeOffsetLag(snapshot: ClusterSnapshot): PartitionLag[] {
         partition: committed.partition,
         committedOffset: committed.offset,
         highWatermark,
-        lag: offsetLag(highWatermark, committed.offset),
+        lag:
+          committed.lag !== undefined && committed.lag >= 0n
+            ? committed.lag
+            : offsetLag(highWatermark, committed.offset),
         committedAheadOfEnd: committed.offset > highWatermark,
       });
     }

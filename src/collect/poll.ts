@@ -8,25 +8,34 @@
  *    per coordinator), ListOffsets EARLIEST (one per partition leader).
  * 4. Then ListOffsets LATEST (one per partition leader). Committed offsets are read before the high
  *    watermark, so c(t1) ≤ HWM(t1) ≤ HWM(t2) and lag is never negative because of ordering.
+ * 5. In time-lag mode `exact`: Fetch (one per partition leader and round) of the records at the committed
+ *    offsets of lagging partitions and at their log-start offsets, for those not in the cache yet.
+ *
+ * Share groups (KIP-932) commit no offsets; their share-partition start offsets (DescribeShareGroupOffsets)
+ * stand in for committed offsets.
  *
  * A failure of a whole step (no broker answers Metadata or ListGroups, a batched call throws) fails the
  * poll. A failure of one item (a partition's offsets, a group's offsets or description) is recorded in
  * `snapshot.errors` and costs only that item.
  */
 import type {
-  CommittedOffset,
   GroupDescription,
   GroupListing,
   ItemResult,
   KafkaAdminPort,
   PartitionOffset,
+  RecordTimestamp,
+  RecordTimestampQuery,
+  ShareGroupOffset,
   TopicMetadata,
   TopicPartition,
 } from '../kafka/port.js';
 import { exportsGroup, exportsTopic, type ExportFilter } from './filter.js';
+import type { RecordTimestampCache } from './timestamp-cache.js';
 import {
   partitionKey,
   type ClusterSnapshot,
+  type GroupOffset,
   type GroupSnapshot,
   type PollError,
   type PollErrorKind,
@@ -51,6 +60,10 @@ export interface PollInput {
   clusterName: string | undefined;
   /** Poll start time, milliseconds since the Unix epoch. */
   observedAt: number;
+  /** `exact` fetches the timestamps of the records lagging groups will consume next; `estimate` fetches none. */
+  timeLagMode: 'exact' | 'estimate';
+  /** Record timestamps of earlier polls; updated by this poll. */
+  timestamps: RecordTimestampCache;
 }
 
 /**
@@ -62,6 +75,8 @@ export async function pollCluster({
   filter,
   clusterName,
   observedAt,
+  timeLagMode,
+  timestamps,
 }: PollInput): Promise<ClusterSnapshot> {
   const metadata = await step('metadata', () => admin.describeCluster());
   const listings = await step('list_groups', () => admin.listGroups());
@@ -69,10 +84,14 @@ export async function pollCluster({
   const topics = metadata.topics.filter((t) => exportsTopic(filter, t));
   const groups = dedupeGroups(listings.filter((g) => exportsGroup(filter, g.groupId)));
   const partitions = topicPartitions(topics);
-  const groupIds = groups.map((g) => g.groupId);
+  const shareGroupIds = groups.filter((g) => g.type === 'share').map((g) => g.groupId);
+  const otherGroupIds = groups.filter((g) => g.type !== 'share').map((g) => g.groupId);
 
-  const [committed, described, earliest] = await Promise.all([
-    step('offset_fetch', () => admin.fetchCommittedOffsets(groupIds)),
+  const [fetched, shareOffsets, described, earliest] = await Promise.all([
+    step('offset_fetch', () => admin.fetchCommittedOffsets(otherGroupIds)),
+    shareGroupIds.length === 0
+      ? new Map<string, ItemResult<ShareGroupOffset[]>>()
+      : step('offset_fetch', () => admin.fetchShareGroupOffsets(shareGroupIds)),
     step('describe_groups', () => admin.describeGroups(groups)),
     step('list_offsets', () => admin.listOffsets(partitions, 'earliest')),
   ]);
@@ -86,6 +105,20 @@ export async function pollCluster({
   const logStart = offsetsByPartition(earliest, errors);
   const highWatermarks = offsetsByPartition(latest, errors);
   const exportedTopics = new Set(topics.map((t) => t.name));
+  const committed = new Map<string, ItemResult<GroupOffset[]>>(fetched);
+  for (const [groupId, result] of shareOffsets) committed.set(groupId, asGroupOffsets(result));
+  const groupSnapshots = groups.map((g) =>
+    groupSnapshot(g, described.get(g.groupId), committed.get(g.groupId), exportedTopics, errors),
+  );
+  const recordTimestamps =
+    timeLagMode === 'exact'
+      ? await readRecordTimestamps(
+          admin,
+          timestampQueries(groupSnapshots, logStart, highWatermarks),
+          timestamps,
+          errors,
+        )
+      : [];
 
   return {
     cluster: clusterName ?? metadata.clusterId,
@@ -94,9 +127,8 @@ export async function pollCluster({
     controllerId: metadata.controllerId,
     brokers: [...metadata.brokers].sort((a, b) => a.id - b.id),
     topics: topics.filter((t) => !t.error).map((t) => topicSnapshot(t, logStart, highWatermarks)),
-    groups: groups.map((g) =>
-      groupSnapshot(g, described.get(g.groupId), committed.get(g.groupId), exportedTopics, errors),
-    ),
+    groups: groupSnapshots,
+    recordTimestamps,
     errors,
   };
 }
@@ -151,7 +183,7 @@ function topicSnapshot(
 function groupSnapshot(
   listing: GroupListing,
   description: ItemResult<GroupDescription> | undefined,
-  committed: ItemResult<CommittedOffset[]> | undefined,
+  committed: ItemResult<GroupOffset[]> | undefined,
   exportedTopics: ReadonlySet<string>,
   errors: PollError[],
 ): GroupSnapshot {
@@ -167,6 +199,90 @@ function groupSnapshot(
     members: described?.members ?? null,
     offsets: offsets?.filter((o) => exportedTopics.has(o.topic)) ?? null,
   };
+}
+
+function asGroupOffsets(result: ItemResult<ShareGroupOffset[]>): ItemResult<GroupOffset[]> {
+  if (!result.ok) return result;
+  return {
+    ok: true,
+    value: result.value.map(({ topic, partition, startOffset, lag }) => ({
+      topic,
+      partition,
+      offset: startOffset,
+      ...(lag === null ? {} : { lag }),
+    })),
+  };
+}
+
+/**
+ * The records whose timestamps time lag and retention need: the record at each committed offset below the
+ * high watermark (not yet deleted), and the record at the log-start offset of those partitions. Deduplicated.
+ */
+function timestampQueries(
+  groups: readonly GroupSnapshot[],
+  logStart: ReadonlyMap<string, bigint>,
+  highWatermarks: ReadonlyMap<string, bigint>,
+): RecordTimestampQuery[] {
+  const queries = new Map<string, RecordTimestampQuery>();
+  const add = (topic: string, partition: number, offset: bigint): void => {
+    queries.set(`${partitionKey(topic, partition)}\u0000${offset}`, { topic, partition, offset });
+  };
+  for (const group of groups) {
+    for (const { topic, partition, offset } of group.offsets ?? []) {
+      const end = highWatermarks.get(partitionKey(topic, partition));
+      const start = logStart.get(partitionKey(topic, partition));
+      if (end === undefined || offset >= end || (start !== undefined && offset < start)) continue;
+      add(topic, partition, offset);
+      if (start !== undefined) add(topic, partition, start);
+    }
+  }
+  return [...queries.values()];
+}
+
+/**
+ * Timestamps for `queries`: cached ones, and the rest fetched. A failed fetch costs the time lag of this
+ * poll (recorded in `errors`), never the poll.
+ */
+async function readRecordTimestamps(
+  admin: KafkaAdminPort,
+  queries: RecordTimestampQuery[],
+  cache: RecordTimestampCache,
+  errors: PollError[],
+): Promise<RecordTimestamp[]> {
+  const found: RecordTimestamp[] = [];
+  const missing: RecordTimestampQuery[] = [];
+  for (const q of queries) {
+    const cached = cache.get(q);
+    if (cached) found.push(cached);
+    else missing.push(q);
+  }
+  if (missing.length > 0) {
+    try {
+      const fetched = await admin.fetchRecordTimestamps(missing);
+      for (const r of fetched) {
+        if ('error' in r) {
+          errors.push({
+            kind: 'record_timestamps',
+            subject: `${r.topic}/${r.partition}@${r.offset}`,
+            error: r.error,
+          });
+        } else found.push(r);
+      }
+      cache.store(fetched);
+    } catch (error) {
+      errors.push({
+        kind: 'record_timestamps',
+        subject: 'fetch',
+        error: {
+          code: -1,
+          name: 'FETCH_FAILED',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
+    }
+  }
+  cache.retain(queries);
+  return found;
 }
 
 function itemValue<T>(

@@ -6,6 +6,7 @@ import type { KafkaAdminPort } from '../kafka/port.js';
 import type { ExportFilter } from './filter.js';
 import { pollCluster, PollStepError } from './poll.js';
 import type { ClusterSnapshot } from './snapshot.js';
+import { RecordTimestampCache } from './timestamp-cache.js';
 
 /** What one poll produced. */
 export interface PollOutcome {
@@ -33,6 +34,8 @@ export interface PollerOptions {
   intervalMs: number;
   /** Deadline of one poll, milliseconds. */
   timeoutMs: number;
+  /** `exact`: fetch the timestamps of records at lagging committed offsets; `estimate`: fetch none. */
+  timeLagMode: 'exact' | 'estimate';
   /** Milliseconds since the Unix epoch. */
   now: () => number;
   onPoll: (outcome: PollOutcome) => void;
@@ -43,6 +46,7 @@ export class ClusterPoller {
   #inFlight: Promise<PollOutcome> | undefined;
   #stopped = false;
   #clusterId: string | undefined;
+  readonly #timestamps = new RecordTimestampCache();
 
   constructor(private readonly options: PollerOptions) {}
 
@@ -78,7 +82,7 @@ export class ClusterPoller {
   }
 
   async #poll(): Promise<PollOutcome> {
-    const { admin, filter, name, timeoutMs, now } = this.options;
+    const { admin, filter, name, timeoutMs, timeLagMode, now } = this.options;
     const before = new Map(admin.requestCounts());
     const started = now();
     let snapshot: ClusterSnapshot | null = null;
@@ -86,7 +90,14 @@ export class ClusterPoller {
     let deadline: NodeJS.Timeout | undefined;
     try {
       snapshot = await Promise.race([
-        pollCluster({ admin, filter, clusterName: name, observedAt: started }),
+        pollCluster({
+          admin,
+          filter,
+          clusterName: name,
+          observedAt: started,
+          timeLagMode,
+          timestamps: this.#timestamps,
+        }),
         new Promise<never>((_, reject) => {
           deadline = setTimeout(
             () => reject(new PollStepError('timeout', new Error(`poll exceeded ${timeoutMs} ms`))),

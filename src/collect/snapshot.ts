@@ -9,6 +9,7 @@ import type {
   GroupMemberDescription,
   GroupType,
   KafkaItemError,
+  RecordTimestamp,
 } from '../kafka/port.js';
 
 export interface PartitionSnapshot {
@@ -29,6 +30,16 @@ export interface TopicSnapshot {
   readonly partitions: readonly PartitionSnapshot[];
 }
 
+/**
+ * A group's position on one partition: its committed offset. For share groups (KIP-932), which commit
+ * nothing, the share-partition start offset, with the broker's own lag count (KIP-1226) where it gives
+ * one: the start offset trails the acknowledged records, so `high watermark − start` over-states the backlog.
+ */
+export interface GroupOffset extends CommittedOffset {
+  /** The broker's lag count, offsets; preferred over `high watermark − offset` when present. */
+  readonly lag?: bigint;
+}
+
 export interface GroupSnapshot {
   readonly groupId: string;
   /** ListGroups v5 group type; absent when the client could not read it. */
@@ -39,13 +50,22 @@ export interface GroupSnapshot {
   readonly protocol: string;
   /** Members, or null when the describe call failed for this group. */
   readonly members: readonly GroupMemberDescription[] | null;
-  /** Committed offsets on exported topics, or null when OffsetFetch failed for this group. */
-  readonly offsets: readonly CommittedOffset[] | null;
+  /**
+   * Committed offsets on exported topics, or null when OffsetFetch failed for this group. For share groups
+   * (KIP-932), which commit nothing, these are the share-partition start offsets (DescribeShareGroupOffsets).
+   */
+  readonly offsets: readonly GroupOffset[] | null;
 }
 
 /** Which step of a poll an error belongs to; the `kind` label of `lagwatch_poll_errors_total`. */
 export type PollErrorKind =
-  'metadata' | 'list_offsets' | 'list_groups' | 'describe_groups' | 'offset_fetch' | 'timeout';
+  | 'metadata'
+  | 'list_offsets'
+  | 'list_groups'
+  | 'describe_groups'
+  | 'offset_fetch'
+  | 'record_timestamps'
+  | 'timeout';
 
 /** A failure of one item (partition, group) or of a whole step of a poll. */
 export interface PollError {
@@ -65,6 +85,12 @@ export interface ClusterSnapshot {
   readonly brokers: readonly BrokerDescription[];
   readonly topics: readonly TopicSnapshot[];
   readonly groups: readonly GroupSnapshot[];
+  /**
+   * Timestamps of the records at the committed offsets of lagging partitions (committed < high watermark),
+   * one per distinct (topic, partition, offset): from the poller's cache, or fetched this poll. Absent
+   * entries were not fetched (time-lag mode `estimate`, or the fetch failed as a whole).
+   */
+  readonly recordTimestamps: readonly RecordTimestamp[];
   /** Per-item errors of this poll; the poll itself succeeded. */
   readonly errors: readonly PollError[];
 }

@@ -53,6 +53,8 @@ export interface OptionSpec {
 const CONNECTION = 'Kafka connection:';
 const FILTERS = 'Topic and group filters:';
 const POLLING = 'Polling:';
+const ANALYSIS = 'Lag in seconds and status:';
+const METRICS = 'Exported metrics:';
 const SASL = 'SASL:';
 const TLS = 'TLS to Kafka:';
 const WEB = 'Web and logging:';
@@ -199,6 +201,89 @@ export const OPTIONS = [
     help: 'Deadline of one poll; at most the poll interval',
     defaultText: '20s, or the poll interval if shorter',
     clusterYaml: ['poll', 'timeout'],
+  },
+
+  // --- Lag in seconds and status -------------------------------------------------------------------
+  {
+    key: 'lag.time.mode',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<mode>',
+    group: ANALYSIS,
+    help: 'How lag in seconds is measured: exact (timestamp of the first unconsumed record, read with Fetch; needs READ on the topic, else falls back to estimate) or estimate (interpolated from earlier high watermarks, no Fetch)',
+    default: 'exact',
+    clusterYaml: ['lag', 'time', 'mode'],
+  },
+  {
+    key: 'lag.history.size',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<n>',
+    group: ANALYSIS,
+    help: 'High-watermark observations kept per partition to estimate lag in seconds (2 to 10000)',
+    default: '60',
+    clusterYaml: ['lag', 'history', 'size'],
+  },
+  {
+    key: 'status.window',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<n>',
+    group: ANALYSIS,
+    help: 'Committed-offset changes kept per group partition to evaluate its status (2 to 1000)',
+    default: '10',
+    clusterYaml: ['status', 'window'],
+  },
+  {
+    key: 'status.allowed-lag',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<offsets>',
+    group: ANALYSIS,
+    help: 'Offset lag at or below which a partition is OK (e.g. 1 for transactional consumers with --lag.time.mode=estimate)',
+    default: '0',
+    clusterYaml: ['status', 'allowed-lag'],
+  },
+  {
+    key: 'status.min-distance',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<duration>',
+    group: ANALYSIS,
+    help: 'Committed-offset changes closer together than this count as one window entry; 0 counts every change',
+    default: '0',
+    clusterYaml: ['status', 'min-distance'],
+  },
+
+  // --- Exported metrics ---------------------------------------------------------------------------
+  {
+    key: 'group.metrics.granularity',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<level>',
+    group: METRICS,
+    help: 'partition: every consumer-group series (as kafka_exporter); topic: no per-partition consumer-group series, only per-topic and per-group ones',
+    default: 'partition',
+    clusterYaml: ['group', 'metrics', 'granularity'],
+  },
+  {
+    key: 'metrics.disable',
+    kind: 'list',
+    scope: 'cluster',
+    valueName: '<metric>',
+    group: METRICS,
+    help: 'Do not export this Kafka metric family (a kafka_* name from docs/metrics.md); repeat the flag or separate with commas',
+    clusterYaml: ['metrics', 'disable'],
+  },
+  {
+    key: 'group.empty-max-age',
+    kind: 'value',
+    scope: 'cluster',
+    valueName: '<duration>',
+    group: METRICS,
+    help: 'Stop exporting a consumer group once it has been Empty (no members) for longer than this; 0 = never',
+    defaultText: 'never',
+    clusterYaml: ['group', 'empty-max-age'],
   },
 
   // --- SASL ---------------------------------------------------------------------------------------

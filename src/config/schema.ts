@@ -13,8 +13,19 @@ import { show } from './errors.js';
 import { labelNameProblem } from './labels.js';
 import { SecretFile } from './layer.js';
 import { compilePattern } from './regex.js';
-import type { ClusterConfig, Config, LogFormat, LogLevel, SaslConfig, TlsConfig } from './types.js';
+import type {
+  ClusterConfig,
+  Config,
+  GroupMetricsGranularity,
+  LogFormat,
+  LogLevel,
+  SaslConfig,
+  TimeLagMode,
+  TlsConfig,
+} from './types.js';
 import type { KafkaClientName } from '../kafka/port.js';
+import { catalog, isKafkaMetricName, kafkaMetrics, type KafkaMetricName } from '../metrics/catalog.js';
+import { GROUP_METRICS_GRANULARITIES } from '../metrics/options.js';
 
 /** Reports a problem with the value being checked; `path` points inside it (list index, label name). */
 type Report = (message: string, path?: (string | number)[]) => void;
@@ -34,23 +45,149 @@ function checked<T>(check: (value: unknown, report: Report) => T) {
 /** Longest timer Node.js supports (setTimeout clamps anything larger to 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A Go-style duration (`30s`, `1m30s`), greater than 0; output in milliseconds. */
-const duration = checked((value, report): number => {
-  if (typeof value !== 'string') {
-    const hint = typeof value === 'number' ? ` (add a unit: ${value}s)` : '';
-    report(`expected a duration such as 30s, got ${show(value)}${hint}`);
-    return 0;
+/**
+ * A Go-style duration (`30s`, `1m30s`); output in milliseconds.
+ * @param zero whether `0` is allowed (else the duration must be greater than 0).
+ * @param maxMs the largest allowed value and why, or undefined for no limit.
+ */
+function durationOf(zero: boolean, max?: { ms: number; why: string }) {
+  return checked((input, report): number => {
+    // A YAML `0` is Go's unit-less zero duration.
+    const value = input === 0 ? '0' : input;
+    if (typeof value !== 'string') {
+      const hint = typeof value === 'number' ? ` (add a unit: ${value}s)` : '';
+      report(`expected a duration such as 30s, got ${show(value)}${hint}`);
+      return 0;
+    }
+    const result = parseDuration(value);
+    if (!result.ok) {
+      const why = result.reason === 'not a duration' ? '' : ` (${result.reason})`;
+      report(`expected a duration such as 30s, got '${value}'${why}`);
+      return 0;
+    }
+    if (result.ms <= 0 && !zero) report(`expected a duration greater than 0, got '${value}'`);
+    if (max !== undefined && result.ms > max.ms)
+      report(`expected at most ${formatDuration(max.ms)} (${max.why}), got '${value}'`);
+    return result.ms;
+  });
+}
+
+/** A duration greater than 0 that a Node.js timer can wait for (poll interval, timeouts). */
+const duration = durationOf(false, { ms: MAX_TIMER_MS, why: "Node.js' longest timer" });
+
+/** A duration of 0 or more, without an upper limit (it is compared against, never waited for). */
+const durationOrZero = durationOf(true);
+
+/**
+ * A whole number from `min` to `max`: a YAML integer, or decimal digits as text (flags, environment).
+ * Output a number.
+ */
+function wholeNumber(min: number, max: number) {
+  return checked((value, report): number => {
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+          ? Number(value)
+          : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    report(`expected a whole number from ${min} to ${max}, got ${show(value)}`);
+    return min;
+  });
+}
+
+/** Largest Kafka offset (int64). */
+const MAX_OFFSET = 2n ** 63n - 1n;
+
+/** A number of offsets, 0 or more: a YAML integer, or decimal digits as text. Output a bigint (exact beyond 2^53). */
+const offsetCount = checked((value, report): bigint => {
+  const digits =
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+      ? String(value)
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? value.trim()
+        : undefined;
+  const n = digits === undefined ? undefined : BigInt(digits);
+  if (n !== undefined && n <= MAX_OFFSET) return n;
+  report(`expected a whole number of offsets, 0 or more, got ${show(value)}`);
+  return 0n;
+});
+
+/** Kafka-scope metric names, in catalog order: suggestions for a misspelt name are taken from these. */
+const KAFKA_METRIC_NAMES: readonly string[] = kafkaMetrics.map((m) => m.name);
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = row;
   }
-  const result = parseDuration(value);
-  if (!result.ok) {
-    const why = result.reason === 'not a duration' ? '' : ` (${result.reason})`;
-    report(`expected a duration such as 30s, got '${value}'${why}`);
-    return 0;
+  return previous[b.length] ?? 0;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/** Why `name` cannot be disabled, with a suggestion where one is close; undefined when it can. */
+function metricNameProblem(name: string): string | undefined {
+  if (isKafkaMetricName(name)) return undefined;
+  if (Object.hasOwn(catalog, name)) {
+    return `'${name}' is one of lagwatch's own metrics, which cannot be disabled; only Kafka metrics (kafka_*) can`;
   }
-  if (result.ms <= 0) report(`expected a duration greater than 0, got '${value}'`);
-  if (result.ms > MAX_TIMER_MS)
-    report(`expected at most ${formatDuration(MAX_TIMER_MS)} (Node.js' longest timer), got '${value}'`);
-  return result.ms;
+  // The closest name; among equally close ones, the one sharing the longest prefix (`…_lag_secs` → `…_lag_seconds`).
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  let bestPrefix = 0;
+  for (const candidate of KAFKA_METRIC_NAMES) {
+    const d = editDistance(name, candidate);
+    const prefix = commonPrefixLength(name, candidate);
+    if (d < bestDistance || (d === bestDistance && prefix > bestPrefix)) {
+      [best, bestDistance, bestPrefix] = [candidate, d, prefix];
+    }
+  }
+  const hint = best !== undefined && bestDistance <= 3 ? ` (did you mean ${best}?)` : '';
+  return `unknown metric '${name}'${hint}; expected a Kafka metric name from docs/metrics.md`;
+}
+
+/**
+ * Kafka metric families to disable: a list (repeated flag, YAML list) or text, each item possibly
+ * comma-separated. Issues on a list item point at its index. Output de-duplicated, in catalog order.
+ */
+const metricNames = checked((value, report): KafkaMetricName[] => {
+  const items: [number | undefined, unknown][] =
+    typeof value === 'string'
+      ? [[undefined, value]]
+      : Array.isArray(value)
+        ? value.map((v: unknown, i) => [i, v])
+        : [];
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    report(`expected a list of metric names, got ${show(value)}`);
+    return [];
+  }
+  const names = new Set<string>();
+  for (const [index, item] of items) {
+    const path = index === undefined ? [] : [index];
+    if (typeof item !== 'string') {
+      report(`expected a metric name, got ${show(item)}`, path);
+      continue;
+    }
+    for (const part of item.split(',')) {
+      const name = part.trim();
+      if (name === '') continue;
+      const problem = metricNameProblem(name);
+      if (problem !== undefined) report(problem, path);
+      else names.add(name);
+    }
+  }
+  return KAFKA_METRIC_NAMES.filter((n): n is KafkaMetricName => names.has(n));
 });
 
 /** `true`/`false`, or a text kingpin (Go `strconv.ParseBool`) accepts: 1, t, true, 0, f, false in any case. */
@@ -219,6 +356,17 @@ async function readSetting(path: string, key: string, report: Report): Promise<s
   }
 }
 
+/** A reporter that holds its reports until `flush`, so that parallel work reports in a fixed order. */
+function deferred(report: Report): { report: Report; flush: () => void } {
+  const held: Parameters<Report>[] = [];
+  return {
+    report: (...args) => void held.push(args),
+    flush: () => {
+      for (const args of held) report(...args);
+    },
+  };
+}
+
 async function readPem(path: string | undefined, key: string, report: Report): Promise<string | undefined> {
   if (path === undefined) return undefined;
   const content = await readSetting(path, key, report);
@@ -251,6 +399,14 @@ const clusterFields = z.object({
   'tls.cert-file': text('a file path').optional(),
   'tls.key-file': text('a file path').optional(),
   'tls.insecure-skip-tls-verify': boolean,
+  'lag.time.mode': oneOf<TimeLagMode>(['exact', 'estimate']),
+  'lag.history.size': wholeNumber(2, 10_000),
+  'status.window': wholeNumber(2, 1000),
+  'status.allowed-lag': offsetCount,
+  'status.min-distance': durationOrZero,
+  'group.metrics.granularity': oneOf<GroupMetricsGranularity>(GROUP_METRICS_GRANULARITIES),
+  'metrics.disable': metricNames.optional(),
+  'group.empty-max-age': durationOrZero.optional(),
 });
 
 /** Default poll deadline, milliseconds; shortened to the interval when that is shorter. */
@@ -294,11 +450,14 @@ const clusterSchema = clusterFields.transform(async (c, ctx): Promise<ClusterCon
       report('required with a client certificate', ['tls.key-file']);
     if (keyFile !== undefined && certFile === undefined)
       report('required with a client key', ['tls.cert-file']);
+    // Read in parallel, report in a fixed order (CA, certificate, key) whichever read fails first.
+    const reports = [deferred(report), deferred(report), deferred(report)] as const;
     const [ca, cert, key] = await Promise.all([
-      readPem(c['tls.ca-file'], 'tls.ca-file', report),
-      readPem(certFile, 'tls.cert-file', report),
-      readPem(keyFile, 'tls.key-file', report),
+      readPem(c['tls.ca-file'], 'tls.ca-file', reports[0].report),
+      readPem(certFile, 'tls.cert-file', reports[1].report),
+      readPem(keyFile, 'tls.key-file', reports[2].report),
     ]);
+    for (const r of reports) r.flush();
     tls = { insecureSkipVerify: c['tls.insecure-skip-tls-verify'] };
     if (ca !== undefined) tls.ca = ca;
     if (cert !== undefined) tls.cert = cert;
@@ -319,7 +478,16 @@ const clusterSchema = clusterFields.transform(async (c, ctx): Promise<ClusterCon
     pollIntervalMs: c['poll.interval'],
     pollTimeoutMs,
     requestTimeoutMs: c['kafka.request-timeout'],
+    timeLagMode: c['lag.time.mode'],
+    lagHistorySize: c['lag.history.size'],
+    statusWindow: c['status.window'],
+    statusAllowedLag: c['status.allowed-lag'],
+    statusMinDistanceMs: c['status.min-distance'],
+    groupMetricsGranularity: c['group.metrics.granularity'],
+    disabledMetrics: c['metrics.disable'] ?? [],
   };
+  const emptyMaxAgeMs = c['group.empty-max-age'];
+  if (emptyMaxAgeMs !== undefined && emptyMaxAgeMs > 0) cluster.groupEmptyMaxAgeMs = emptyMaxAgeMs;
   const name = c['kafka.cluster-name'];
   if (name !== undefined) cluster.name = name;
   if (tls !== undefined) cluster.tls = tls;

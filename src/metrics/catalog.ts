@@ -54,6 +54,12 @@ export interface MetricDefinition {
   readonly help: string;
   readonly labelNames: readonly string[];
   readonly unit: MetricUnit;
+  /**
+   * For a state set (unit `boolean`): the label that names the state. Each subject (a group, a partition) has
+   * one series per possible state, valued 1 for its current state and 0 for every other, so exactly one
+   * series of the subject is 1 and a change of state changes values, never the set of series.
+   */
+  readonly stateLabel?: string;
 }
 
 /**
@@ -79,6 +85,7 @@ export const POLL_ERROR_KINDS = [
   'list_groups',
   'describe_groups',
   'offset_fetch',
+  'record_timestamps',
   'timeout',
 ] as const satisfies readonly PollErrorKind[];
 
@@ -194,8 +201,8 @@ export const catalog = defineCatalog({
     name: 'kafka_consumergroup_info',
     type: 'info',
     scope: 'kafka',
-    help: `Always 1, one series per consumer group: group type (classic, consumer, share, streams; empty if unknown), state, protocol type and protocol (assignor). ${POLL_NOTE}`,
-    labelNames: ['kafka_cluster', 'consumergroup', 'type', 'state', 'protocol_type', 'protocol'],
+    help: `Always 1, one series per consumer group: group type (classic, consumer, share, streams; empty if unknown), protocol type and protocol (assignor). The state is kafka_consumergroup_state. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'type', 'protocol_type', 'protocol'],
     unit: 'info',
   },
   kafka_consumergroup_members: {
@@ -205,6 +212,32 @@ export const catalog = defineCatalog({
     help: `Number of members of the consumer group (classic and KIP-848 groups alike); no series when the group could not be described. ${POLL_NOTE}`,
     labelNames: ['kafka_cluster', 'consumergroup'],
     unit: 'members',
+  },
+  kafka_consumergroup_state: {
+    name: 'kafka_consumergroup_state',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `State set of the consumer group's state: 1 for the current state, 0 for every other state of the group's type (classic: Empty, PreparingRebalance, CompletingRebalance, Stable, Dead; consumer: also Assigning, Reconciling; share: Empty, Stable, Dead; streams: Empty, NotReady, Assigning, Reconciling, Stable, Dead). ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'state'],
+    unit: 'boolean',
+    stateLabel: 'state',
+  },
+  kafka_consumergroup_member_assignment_info: {
+    name: 'kafka_consumergroup_member_assignment_info',
+    type: 'info',
+    scope: 'kafka',
+    help: `Always 1, one series per partition assigned to a member of the consumer group: member id, client id, client host and static group instance id (empty if none), for joins with the lag series. ${POLL_NOTE}`,
+    labelNames: [
+      'kafka_cluster',
+      'consumergroup',
+      'topic',
+      'partition',
+      'member_id',
+      'client_id',
+      'client_host',
+      'group_instance_id',
+    ],
+    unit: 'info',
   },
   kafka_consumergroup_current_offset: {
     name: 'kafka_consumergroup_current_offset',
@@ -253,6 +286,103 @@ export const catalog = defineCatalog({
     help: `Number of the topic's partitions where the consumer group's committed offset is beyond the high watermark (truncation, topic re-created); their lag is reported as 0. ${POLL_NOTE}`,
     labelNames: ['kafka_cluster', 'consumergroup', 'topic'],
     unit: 'partitions',
+  },
+
+  // --- Kafka scope: consumer groups, lag in seconds -------------------------------------------------
+  kafka_consumergroup_lag_seconds: {
+    name: 'kafka_consumergroup_lag_seconds',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Time lag of the consumer group on the partition: age in seconds of the first record it has not consumed, 0 when caught up; kafka_consumergroup_time_lag_method says how it was obtained. No series when unknown. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic', 'partition'],
+    unit: 'seconds',
+  },
+  kafka_consumergroup_max_lag_seconds: {
+    name: 'kafka_consumergroup_max_lag_seconds',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Largest time lag of the consumer group over the topic's partitions, in seconds; equals max by (consumergroup, topic) of kafka_consumergroup_lag_seconds. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic'],
+    unit: 'seconds',
+  },
+  kafka_consumergroup_time_lag_method: {
+    name: 'kafka_consumergroup_time_lag_method',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `State set of how kafka_consumergroup_lag_seconds of the partition was obtained: exact (timestamp of the record at the committed offset) or estimate (interpolated from earlier high watermarks); 1 for the method used, 0 for the other. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic', 'partition', 'method'],
+    unit: 'boolean',
+    stateLabel: 'method',
+  },
+  kafka_consumergroup_time_lag_estimated_partitions: {
+    name: 'kafka_consumergroup_time_lag_estimated_partitions',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Number of the topic's partitions whose time lag for the consumer group is an estimate rather than exact; one series per group and topic with a time lag. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic'],
+    unit: 'partitions',
+  },
+
+  // --- Kafka scope: consumer groups, status evaluation -----------------------------------------------
+  kafka_consumergroup_status: {
+    name: 'kafka_consumergroup_status',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `State set of the consumer group's status (Burrow rules): OK, WARN (falling behind), ERR (a partition is STOP, STALL or REWIND); 1 for the current status, 0 for the others. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'status'],
+    unit: 'boolean',
+    stateLabel: 'status',
+  },
+  kafka_consumergroup_partition_status: {
+    name: 'kafka_consumergroup_partition_status',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `State set of the consumer group's status on the partition (Burrow rules): OK, WARN (falling behind), STOP (not moving, no member holds it), STALL (not moving while a member holds it), REWIND (offset moved back); 1 for the current status, 0 for the others. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic', 'partition', 'status'],
+    unit: 'boolean',
+    stateLabel: 'status',
+  },
+
+  // --- Kafka scope: consumer groups, retention ----------------------------------------------------------
+  kafka_consumergroup_lost_offsets: {
+    name: 'kafka_consumergroup_lost_offsets',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Offsets deleted by retention before the consumer group consumed them: max(0, log-start offset - committed offset); 0 when nothing was lost. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic', 'partition'],
+    unit: 'offsets',
+  },
+  kafka_consumergroup_data_loss_partitions: {
+    name: 'kafka_consumergroup_data_loss_partitions',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Number of the topic's partitions where the consumer group's committed offset is below the log-start offset (records deleted before they were consumed). ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic'],
+    unit: 'partitions',
+  },
+  kafka_consumergroup_retention_margin_offsets: {
+    name: 'kafka_consumergroup_retention_margin_offsets',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Offsets between the log-start offset and the consumer group's committed offset: max(0, committed offset - log-start offset). ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic', 'partition'],
+    unit: 'offsets',
+  },
+  kafka_consumergroup_retention_margin_seconds: {
+    name: 'kafka_consumergroup_retention_margin_seconds',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Seconds between the timestamps of the oldest retained record and the record at the consumer group's committed offset: how much further retention can advance before it deletes unconsumed records. No series when a timestamp is unknown. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic', 'partition'],
+    unit: 'seconds',
+  },
+  kafka_consumergroup_min_retention_margin_seconds: {
+    name: 'kafka_consumergroup_min_retention_margin_seconds',
+    type: 'gauge',
+    scope: 'kafka',
+    help: `Smallest retention margin of the consumer group over the topic's partitions, in seconds; equals min by (consumergroup, topic) of kafka_consumergroup_retention_margin_seconds. ${POLL_NOTE}`,
+    labelNames: ['kafka_cluster', 'consumergroup', 'topic'],
+    unit: 'seconds',
   },
 
   // --- Self scope ----------------------------------------------------------------------------------
@@ -333,6 +463,21 @@ export const selfMetrics: readonly MetricDefinition[] = allMetrics.filter((m) =>
 export const reservedKafkaLabelNames: ReadonlySet<string> = new Set(
   kafkaMetrics.flatMap((m) => m.labelNames),
 );
+
+/**
+ * The consumer-group families with one series per group and partition (label sets containing both
+ * `consumergroup` and `partition`), in catalog order. `--group.metrics.granularity=topic` leaves them out and
+ * keeps the per-topic and per-group aggregates, so that the series count no longer grows with
+ * groups × partitions.
+ */
+export const perPartitionGroupMetrics: readonly KafkaMetricName[] = kafkaMetrics
+  .filter((m) => m.labelNames.includes('consumergroup') && m.labelNames.includes('partition'))
+  .map((m) => m.name as KafkaMetricName);
+
+/** Whether `name` is the name of a Kafka-scope metric (the names `--metrics.disable` accepts). */
+export function isKafkaMetricName(name: string): name is KafkaMetricName {
+  return kafkaMetrics.some((m) => m.name === name);
+}
 
 /** The exposition type of a catalog type: `info` is exposed as `gauge` in text format 0.0.4. */
 export function expositionType(type: MetricType): 'gauge' | 'counter' {

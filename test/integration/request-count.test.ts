@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExportFilter } from '../../src/collect/filter.js';
 import { pollCluster } from '../../src/collect/poll.js';
+import { RecordTimestampCache } from '../../src/collect/timestamp-cache.js';
 import { createKafkaAdmin } from '../../src/kafka/index.js';
 import { startKafka, type KafkaTestCluster } from '../support/broker.js';
 import { createWorkload, type Workload } from '../support/workload.js';
@@ -59,7 +60,16 @@ async function requestsOfOnePoll(kafka: KafkaTestCluster, size: Size): Promise<R
     includeInternalTopics: false,
   };
   try {
-    const poll = () => pollCluster({ admin, filter, clusterName: undefined, observedAt: Date.now() });
+    const timestamps = new RecordTimestampCache();
+    const poll = () =>
+      pollCluster({
+        admin,
+        filter,
+        clusterName: undefined,
+        observedAt: Date.now(),
+        timeLagMode: 'exact',
+        timestamps,
+      });
     await poll();
     const before = new Map(admin.requestCounts());
     const snapshot = await poll();
@@ -97,7 +107,8 @@ describe.each([1, 3] as const)('requests of one poll on a %i-node cluster', (nod
         `${nodes} node(s): small ${JSON.stringify(smallCounts)} large ${JSON.stringify(largeCounts)}`,
       );
 
-      // Per Kafka API, at most one request per broker (two ListOffsets rounds: earliest and latest), whatever
+      // Per Kafka API, at most one request per broker (two ListOffsets rounds: earliest and latest; two Fetch
+      // rounds: the committed and the log-start offset of each lagging partition), whatever
       // the number of partitions and groups. Metadata and FindCoordinator are cluster-wide.
       const bound: Record<string, number> = {
         Metadata: 2,

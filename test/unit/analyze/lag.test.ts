@@ -37,6 +37,7 @@ function snapshot(topics: TopicSnapshot[], groups: GroupSnapshot[]): ClusterSnap
     brokers: [],
     topics,
     groups,
+    recordTimestamps: [],
     errors: [],
   };
 }
@@ -121,6 +122,23 @@ describe('computeOffsetLag', () => {
       'm:a/1=3',
       'm:b/0=4',
       'z:b/0=5',
+    ]);
+  });
+});
+
+describe('computeOffsetLag for share groups', () => {
+  it("prefers the broker's lag count to high watermark − start offset, which over-states the backlog", () => {
+    const share: GroupSnapshot = {
+      ...group('s', null),
+      offsets: [
+        { topic: 't', partition: 0, offset: 0n, lag: 2n },
+        { topic: 't', partition: 1, offset: 3n },
+      ],
+    };
+    const lags = computeOffsetLag(snapshot([topic('t', [10n, 10n])], [share]));
+    expect(lags.map((l) => [l.partition, l.lag])).toEqual([
+      [0, 2n],
+      [1, 7n],
     ]);
   });
 });

@@ -199,7 +199,7 @@ describe('errors name the YAML path', () => {
     const { error, path } = await fileFailure(['pol: {interval: 10s}']);
     expect(error.field).toBe('pol');
     expect(error.message).toBe(
-      `pol: unknown key (expected one of: kafka, topic, group, poll, sasl, tls, web, log, clusters) (${path}:1:6)`,
+      `pol: unknown key (expected one of: kafka, topic, group, poll, lag, status, metrics, sasl, tls, web, log, clusters) (${path}:1:6)`,
     );
   });
 

@@ -3,7 +3,9 @@ import {
   allMetrics,
   catalog,
   CLUSTER_LABEL,
+  isKafkaMetricName,
   kafkaMetrics,
+  perPartitionGroupMetrics,
   POLL_NOTE,
   reservedKafkaLabelNames,
   selfMetrics,
@@ -89,16 +91,79 @@ describe('metric catalog', () => {
   it('reserves every Kafka-scope label name', () => {
     expect([...reservedKafkaLabelNames].sort()).toEqual([
       'address',
+      'client_host',
+      'client_id',
       'cluster_id',
       'consumergroup',
+      'group_instance_id',
       'id',
       'kafka_cluster',
+      'member_id',
+      'method',
       'partition',
       'protocol',
       'protocol_type',
       'state',
+      'status',
       'topic',
       'type',
     ]);
+  });
+
+  it('marks state sets: unit boolean, the state label last among the labels', () => {
+    const stateSets = allMetrics.filter((m) => m.stateLabel !== undefined);
+    expect(stateSets.map((m) => [m.name, m.stateLabel])).toEqual([
+      ['kafka_consumergroup_state', 'state'],
+      ['kafka_consumergroup_time_lag_method', 'method'],
+      ['kafka_consumergroup_status', 'status'],
+      ['kafka_consumergroup_partition_status', 'status'],
+    ]);
+    for (const m of stateSets) {
+      expect(m.unit).toBe('boolean');
+      expect(m.type).toBe('gauge');
+      expect(m.labelNames.at(-1)).toBe(m.stateLabel);
+    }
+  });
+
+  it('keeps member labels off every family but the assignment info (no churn on lag series)', () => {
+    const memberLabels = ['member_id', 'client_id', 'client_host', 'group_instance_id'];
+    const withMembers = allMetrics.filter((m) => m.labelNames.some((l) => memberLabels.includes(l)));
+    expect(withMembers.map((m) => m.name)).toEqual(['kafka_consumergroup_member_assignment_info']);
+  });
+
+  it('never gives two families the same name with different label sets, nor one label set a second meaning', () => {
+    // Per-group and per-partition statuses are two names, so sum/count by (consumergroup, status) never mixes them.
+    expect(catalog.kafka_consumergroup_status.labelNames).toEqual([
+      'kafka_cluster',
+      'consumergroup',
+      'status',
+    ]);
+    expect(catalog.kafka_consumergroup_partition_status.labelNames).toEqual([
+      'kafka_cluster',
+      'consumergroup',
+      'topic',
+      'partition',
+      'status',
+    ]);
+  });
+
+  it('lists the per-partition consumer-group families that --group.metrics.granularity=topic drops', () => {
+    expect(perPartitionGroupMetrics).toEqual([
+      'kafka_consumergroup_member_assignment_info',
+      'kafka_consumergroup_current_offset',
+      'kafka_consumergroup_lag',
+      'kafka_consumergroup_lag_seconds',
+      'kafka_consumergroup_time_lag_method',
+      'kafka_consumergroup_partition_status',
+      'kafka_consumergroup_lost_offsets',
+      'kafka_consumergroup_retention_margin_offsets',
+      'kafka_consumergroup_retention_margin_seconds',
+    ]);
+  });
+
+  it('tells Kafka metric names from self metric names and typos', () => {
+    expect(isKafkaMetricName('kafka_consumergroup_lag')).toBe(true);
+    expect(isKafkaMetricName('lagwatch_up')).toBe(false);
+    expect(isKafkaMetricName('kafka_consumergroup_lagg')).toBe(false);
   });
 });

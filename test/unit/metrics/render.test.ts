@@ -1,118 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  ClusterSnapshot,
-  GroupSnapshot,
-  PartitionSnapshot,
-  TopicSnapshot,
-} from '../../../src/collect/snapshot.js';
-import type { CommittedOffset, GroupMemberDescription } from '../../../src/kafka/port.js';
+import type { ClusterSnapshot } from '../../../src/collect/snapshot.js';
 import { catalog, kafkaMetrics } from '../../../src/metrics/catalog.js';
 import { renderKafkaMetrics, validateConstLabels, type ClusterRender } from '../../../src/metrics/render.js';
 import { filter, find, parseExposition, parseFamilies, type Sample } from '../../support/exposition.js';
-
-// --- builders -------------------------------------------------------------------------------------------
-
-function partition(n: number, over: Partial<PartitionSnapshot> = {}): PartitionSnapshot {
-  return {
-    partition: n,
-    leader: 1,
-    replicas: [1, 2, 3],
-    isr: [1, 2, 3],
-    offlineReplicas: [],
-    logStartOffset: 0n,
-    highWatermark: 100n,
-    ...over,
-  };
-}
-
-function topic(name: string, partitions: PartitionSnapshot[]): TopicSnapshot {
-  return { name, partitions };
-}
-
-function commits(topicName: string, offsets: Record<number, bigint>): CommittedOffset[] {
-  return Object.entries(offsets).map(([p, offset]) => ({ topic: topicName, partition: Number(p), offset }));
-}
-
-function member(id: string, assignment: { topic: string; partition: number }[] = []): GroupMemberDescription {
-  return { memberId: id, groupInstanceId: null, clientId: 'client', clientHost: '/10.0.0.1', assignment };
-}
-
-function group(
-  groupId: string,
-  offsets: CommittedOffset[] | null,
-  over: Partial<GroupSnapshot> = {},
-): GroupSnapshot {
-  return {
-    groupId,
-    type: 'classic',
-    state: 'Stable',
-    protocolType: 'consumer',
-    protocol: 'range',
-    members: [member('m1')],
-    offsets,
-    ...over,
-  };
-}
-
-function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
-  return {
-    cluster: 'main',
-    clusterId: 'cluster-id-1',
-    observedAt: 1_700_000_000_000,
-    controllerId: 1,
-    brokers: [
-      { id: 1, host: 'b1', port: 9092, rack: null },
-      { id: 2, host: 'b2', port: 9092, rack: null },
-      { id: 3, host: 'b3', port: 9092, rack: 'r3' },
-    ],
-    topics: [],
-    groups: [],
-    errors: [],
-    ...over,
-  };
-}
+import {
+  cluster,
+  commits,
+  group,
+  main,
+  mainAnalysis,
+  orders,
+  partition,
+  payments,
+  snapshot,
+  topic,
+} from './fixtures.js';
 
 function render(...clusters: (ClusterSnapshot | ClusterRender)[]): Sample[] {
-  return parseExposition(
-    renderKafkaMetrics(clusters.map((c) => ('snapshot' in c ? c : { snapshot: c, constLabels: {} }))),
-  );
+  return parseExposition(renderKafkaMetrics(clusters.map((c) => ('snapshot' in c ? c : cluster(c)))));
 }
 
 function value(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
   return find(samples, name, labels)?.value;
 }
-
-// A cluster with the usual cases.
-const orders = topic('orders', [
-  partition(0, { logStartOffset: 10n, highWatermark: 100n }),
-  partition(1, { leader: 2, replicas: [1, 2, 3], isr: [2, 3], logStartOffset: 5n, highWatermark: 50n }),
-  partition(2, {
-    leader: -1,
-    isr: [],
-    offlineReplicas: [1, 2, 3],
-    logStartOffset: null,
-    highWatermark: null,
-  }),
-]);
-const payments = topic('payments', [
-  partition(0, { highWatermark: 7n }),
-  partition(1, { highWatermark: 9n }),
-]);
-const main = snapshot({
-  topics: [orders, payments],
-  groups: [
-    group('billing', [...commits('orders', { 0: 40n, 1: 60n }), ...commits('payments', { 0: 7n })]),
-    group('audit', commits('orders', { 0: 100n, 2: 3n }), { members: [], state: 'Empty' }),
-    group('fresh', [], { members: [member('m1', [{ topic: 'payments', partition: 0 }])] }),
-    group('broken', null, { members: null, state: 'Unknown' }),
-    group('kip848', commits('payments', { 0: 1n, 1: 2n }), {
-      type: 'consumer',
-      protocolType: '',
-      protocol: 'uniform',
-      members: [member('a'), member('b')],
-    }),
-  ],
-});
 
 // --- tests ----------------------------------------------------------------------------------------------
 
@@ -256,22 +166,18 @@ describe('renderKafkaMetrics: consumer groups', () => {
     expect(find(samples, 'kafka_consumergroup_members', { consumergroup: 'broken' })).toBeUndefined();
   });
 
-  it('exports group type, state, protocol type and protocol as kafka_consumergroup_info', () => {
+  it('exports group type, protocol type and protocol as kafka_consumergroup_info, without the volatile state', () => {
     expect(find(samples, 'kafka_consumergroup_info', { consumergroup: 'kip848' })).toEqual({
       name: 'kafka_consumergroup_info',
       labels: {
         kafka_cluster: 'main',
         consumergroup: 'kip848',
         type: 'consumer',
-        state: 'Stable',
         protocol_type: '',
         protocol: 'uniform',
       },
       value: 1,
     });
-    expect(find(samples, 'kafka_consumergroup_info', { consumergroup: 'broken' })?.labels.state).toBe(
-      'Unknown',
-    );
     const untyped = render(snapshot({ groups: [group('g', [], { type: undefined })] }));
     expect(find(untyped, 'kafka_consumergroup_info')?.labels.type).toBe('');
   });
@@ -301,7 +207,9 @@ describe('renderKafkaMetrics: consumer groups', () => {
 
 describe('renderKafkaMetrics: exposition', () => {
   it('puts kafka_cluster first and the constant labels on every series', () => {
-    const text = renderKafkaMetrics([{ snapshot: main, constLabels: { env: 'prod', dc: 'west' } }]);
+    const text = renderKafkaMetrics([
+      cluster(main, { constLabels: { env: 'prod', dc: 'west' }, analysis: mainAnalysis }),
+    ]);
     const samples = parseExposition(text);
     expect(samples.length).toBeGreaterThan(40);
     for (const s of samples) {
@@ -313,8 +221,8 @@ describe('renderKafkaMetrics: exposition', () => {
   it('renders each family once, with HELP and TYPE, for several clusters', () => {
     const other = { ...main, cluster: 'other', clusterId: 'cluster-id-2' };
     const text = renderKafkaMetrics([
-      { snapshot: other, constLabels: { env: 'dr' } },
-      { snapshot: main, constLabels: { env: 'prod' } },
+      cluster(other, { constLabels: { env: 'dr' }, analysis: mainAnalysis }),
+      cluster(main, { constLabels: { env: 'prod' }, analysis: mainAnalysis }),
     ]);
     const families = parseFamilies(text); // throws on a repeated HELP/TYPE, split family or duplicate series
     expect(families.map((f) => f.name)).toEqual(kafkaMetrics.map((m) => m.name));
@@ -335,7 +243,7 @@ describe('renderKafkaMetrics: exposition', () => {
 
   it('omits families without series and renders nothing for no clusters', () => {
     expect(renderKafkaMetrics([])).toBe('');
-    const families = parseFamilies(renderKafkaMetrics([{ snapshot: snapshot(), constLabels: {} }]));
+    const families = parseFamilies(renderKafkaMetrics([cluster(snapshot(), { constLabels: {} })]));
     expect(families.map((f) => f.name)).toEqual(['kafka_brokers', 'kafka_broker_info', 'kafka_cluster_info']);
   });
 
@@ -348,9 +256,13 @@ describe('renderKafkaMetrics: exposition', () => {
         .reverse()
         .map((g) => ({ ...g, offsets: g.offsets && [...g.offsets].reverse() })),
     };
-    const a = renderKafkaMetrics([{ snapshot: main, constLabels: { env: 'x' } }]);
-    expect(renderKafkaMetrics([{ snapshot: shuffled, constLabels: { env: 'x' } }])).toBe(a);
-    expect(renderKafkaMetrics([{ snapshot: main, constLabels: { env: 'x' } }])).toBe(a);
+    const a = renderKafkaMetrics([cluster(main, { constLabels: { env: 'x' }, analysis: mainAnalysis })]);
+    expect(
+      renderKafkaMetrics([cluster(shuffled, { constLabels: { env: 'x' }, analysis: mainAnalysis })]),
+    ).toBe(a);
+    expect(renderKafkaMetrics([cluster(main, { constLabels: { env: 'x' }, analysis: mainAnalysis })])).toBe(
+      a,
+    );
   });
 
   it('de-duplicates groups, topics, partitions, brokers and commits listed twice (first wins)', () => {
@@ -397,8 +309,8 @@ describe('renderKafkaMetrics: exposition', () => {
   it('rejects two clusters with the same kafka_cluster value', () => {
     expect(() =>
       renderKafkaMetrics([
-        { snapshot: main, constLabels: { env: 'a' } },
-        { snapshot: main, constLabels: { env: 'b' } },
+        cluster(main, { constLabels: { env: 'a' } }),
+        cluster(main, { constLabels: { env: 'b' } }),
       ]),
     ).toThrow(/kafka_cluster value main/);
   });
@@ -413,7 +325,7 @@ describe('validateConstLabels', () => {
     'rejects %j',
     (name) => {
       expect(() => validateConstLabels({ [name]: 'v' })).toThrow();
-      expect(() => renderKafkaMetrics([{ snapshot: main, constLabels: { [name]: 'v' } }])).toThrow();
+      expect(() => renderKafkaMetrics([cluster(main, { constLabels: { [name]: 'v' } })])).toThrow();
     },
   );
 });
