@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /**
  * lagwatch entry point: load the configuration, start the exporter, stop cleanly on SIGINT/SIGTERM.
+ * `lagwatch generate …` writes the dashboards and alert rules instead (src/generate/command.ts).
  * Exit codes: 0 after a clean stop (or --help/--version), 2 for a configuration error, 1 for any other
  * start-up failure (e.g. the listen address is in use).
  */
 import { ConfigError, loadConfig } from './config/index.js';
 import { startExporter } from './exporter.js';
+import { runGenerate } from './generate/command.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'generate') return runGenerate(process.argv.slice(3));
   let loaded: Awaited<ReturnType<typeof loadConfig>>;
   try {
     loaded = await loadConfig(process.argv.slice(2), process.env);
