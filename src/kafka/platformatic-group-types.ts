@@ -349,16 +349,33 @@ export async function describeShareGroups(
   groupIds: string[],
   protocolTypes: ReadonlyMap<string, string> = new Map(),
 ): Promise<Map<string, ItemResult<GroupDescription>>> {
+  return describeWith(
+    admin,
+    SHARE_GROUP_DESCRIBE,
+    groupIds,
+    () => shareGroupDescribeV1.async(connection, groupIds, false),
+    (g) => shareGroupDescription(g, protocolTypes.get(g.groupId) ?? 'share'),
+  );
+}
+
+/**
+ * The shared steps of ShareGroupDescribe and StreamsGroupDescribe: negotiate the version (every group gets
+ * UNSUPPORTED_VERSION when there is none), send, and map each group of the answer.
+ */
+async function describeWith<G extends { groupId: string }>(
+  admin: Admin,
+  api: GroupTypeApi,
+  groupIds: string[],
+  send: () => Promise<{ groups: G[] }>,
+  describe: (group: G) => ItemResult<GroupDescription>,
+): Promise<Map<string, ItemResult<GroupDescription>>> {
   const results = new Map<string, ItemResult<GroupDescription>>();
-  const negotiated = await versionFor(admin, SHARE_GROUP_DESCRIBE);
+  const negotiated = await versionFor(admin, api);
   if ('error' in negotiated) {
     for (const id of groupIds) results.set(id, { ok: false, error: negotiated.error });
     return results;
   }
-  const response = await shareGroupDescribeV1.async(connection, groupIds, false);
-  for (const g of response.groups) {
-    results.set(g.groupId, shareGroupDescription(g, protocolTypes.get(g.groupId) ?? 'share'));
-  }
+  for (const g of (await send()).groups) results.set(g.groupId, describe(g));
   return results;
 }
 
@@ -604,17 +621,13 @@ export async function describeStreamsGroups(
   groupIds: string[],
   protocolTypes: ReadonlyMap<string, string> = new Map(),
 ): Promise<Map<string, ItemResult<GroupDescription>>> {
-  const results = new Map<string, ItemResult<GroupDescription>>();
-  const negotiated = await versionFor(admin, STREAMS_GROUP_DESCRIBE);
-  if ('error' in negotiated) {
-    for (const id of groupIds) results.set(id, { ok: false, error: negotiated.error });
-    return results;
-  }
-  const response = await streamsGroupDescribeV0.async(connection, groupIds, false);
-  for (const g of response.groups) {
-    results.set(g.groupId, streamsGroupDescription(g, protocolTypes.get(g.groupId) ?? 'streams'));
-  }
-  return results;
+  return describeWith(
+    admin,
+    STREAMS_GROUP_DESCRIBE,
+    groupIds,
+    () => streamsGroupDescribeV0.async(connection, groupIds, false),
+    (g) => streamsGroupDescription(g, protocolTypes.get(g.groupId) ?? 'streams'),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
