@@ -145,13 +145,13 @@ function definitions(config: GenerateConfig): Record<AlertName, AlertDefinition>
       description: `On {{ $value }} partition(s) of topic ${topic} in Kafka cluster ${c}, the committed offset of consumer group ${group} is below the log-start offset: retention deleted records the group had not consumed. kafka_consumergroup_lost_offsets says how many offsets.`,
     },
     LagwatchConsumerRetentionMarginLow: {
+      // Per partition: lag / (lag + margin) is the share of the retained time span not yet consumed; the
+      // per-topic aggregates could pair one partition's lag with another's margin.
       expr: [
-        `max ${p.by('consumergroup', 'topic')} (${p.metric('kafka_consumergroup_max_lag_seconds')})`,
-        `/`,
-        `(`,
-        `  max ${p.by('consumergroup', 'topic')} (${p.metric('kafka_consumergroup_max_lag_seconds')})`,
-        `  +`,
-        `  min ${p.by('consumergroup', 'topic')} (${p.metric('kafka_consumergroup_min_retention_margin_seconds')})`,
+        `max ${p.by('consumergroup', 'topic')} (`,
+        `  ${p.metric('kafka_consumergroup_lag_seconds')}`,
+        `  /`,
+        `  (${p.metric('kafka_consumergroup_lag_seconds')} + ${p.metric('kafka_consumergroup_retention_margin_seconds')})`,
         `)`,
         `> ${t.retentionMarginRatio}`,
       ].join('\n'),
@@ -200,7 +200,8 @@ function definitions(config: GenerateConfig): Record<AlertName, AlertDefinition>
       description: `The last successful poll of Kafka cluster ${c} by ${target} finished {{ $value | humanizeDuration }} ago: its lag values, and the alerts based on them, are out of date.`,
     },
     LagwatchPollErrors: {
-      expr: `sum ${p.by('kind')} (increase(${p.metric('lagwatch_poll_errors_total')}[${t.pollErrorsWindow}])) > 0`,
+      // max, not sum: two lagwatch replicas polling one cluster count its errors once.
+      expr: `max ${p.by('kind')} (increase(${p.metric('lagwatch_poll_errors_total')}[${t.pollErrorsWindow}])) > 0`,
       summary: 'lagwatch polls are incomplete.',
       description: `lagwatch met {{ $value | humanize }} errors of kind {{ $labels.kind }} polling Kafka cluster ${c} in the last ${t.pollErrorsWindow}: the failed partitions or groups are missing from its metrics.`,
     },
