@@ -26,7 +26,8 @@
  *   every group on it (kafka-lag-exporter keeps stale values there, #197; Burrow would report REWIND).
  */
 import type { ClusterSnapshot } from '../collect/snapshot.js';
-import { offsetLag, partitionKey } from './lag.js';
+import { partitionKey } from '../collect/snapshot.js';
+import { offsetLag } from './lag.js';
 import { DEFAULT_TABLE_CAPACITY, LookupTable, type ReadonlyLookupTable } from './lookup-table.js';
 
 /** One change of a group's committed offset on one partition, as the polls saw it. */
@@ -80,6 +81,11 @@ export interface HistoryView {
   brokerRing(topic: string, partition: number): readonly bigint[];
   /** The commit window of a group on a partition, oldest first; empty when none. */
   commits(groupId: string, topic: string, partition: number): readonly CommitObservation[];
+  /**
+   * How many recorded polls read the group's committed offset on the partition (since its window started),
+   * at most `windowSize`; 0 when none.
+   */
+  observedPolls(groupId: string, topic: string, partition: number): number;
 }
 
 interface PartitionState {
@@ -99,6 +105,8 @@ interface CommitWindow {
   /** The epoch of the partition state the observations belong to. */
   epoch: number;
   readonly observations: CommitObservation[];
+  /** Recorded polls that read this committed offset since the window started, capped at `windowSize`. */
+  polls: number;
 }
 
 /** The history of one cluster. Bounded: O(partitions × tableCapacity + committed partitions × windowSize). */
@@ -160,6 +168,13 @@ export class History implements HistoryView {
     const window = this.#windows.get(groupId)?.get(key);
     if (window === undefined || window.epoch !== this.#partitions.get(key)?.epoch) return [];
     return window.observations;
+  }
+
+  observedPolls(groupId: string, topic: string, partition: number): number {
+    const key = partitionKey(topic, partition);
+    const window = this.#windows.get(groupId)?.get(key);
+    if (window === undefined || window.epoch !== this.#partitions.get(key)?.epoch) return 0;
+    return window.polls;
   }
 
   /** Number of partitions and of commit windows held (for self metrics and tests). */
@@ -228,11 +243,12 @@ export class History implements HistoryView {
           committed.add(key);
           let window = windows.get(key);
           if (window === undefined || window.epoch !== state.epoch) {
-            window = { epoch: state.epoch, observations: [] };
+            window = { epoch: state.epoch, observations: [], polls: 0 };
             windows.set(key, window);
           }
           const lag = state.current === null ? null : offsetLag(state.current, offset);
           observeCommit(window.observations, { offset, firstObservedAt: at, lag }, this);
+          window.polls = Math.min(this.windowSize, window.polls + 1);
         }
         for (const key of windows.keys()) if (!committed.has(key)) windows.delete(key);
       }

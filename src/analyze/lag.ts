@@ -8,16 +8,27 @@
  * - a committed offset beyond the high watermark (truncation, topic re-created) gives lag 0 and is
  *   flagged by `committedAheadOfEnd`;
  * - a share group's lag is the broker's own count (KIP-1226) where it gives one, else
- *   high watermark − share-partition start offset, an upper bound.
+ *   high watermark − share-partition start offset, an upper bound (see {@link firstUnconsumedOffset}).
  */
-import type { ClusterSnapshot, PartitionSnapshot } from '../collect/snapshot.js';
+import {
+  partitionKey,
+  type ClusterSnapshot,
+  type GroupOffset,
+  type PartitionSnapshot,
+} from '../collect/snapshot.js';
 
 export interface PartitionLag {
   readonly groupId: string;
   readonly topic: string;
   readonly partition: number;
-  /** Committed offset (next record to consume). */
+  /** Committed offset (next record to consume); for share groups the share-partition start offset. */
   readonly committedOffset: bigint;
+  /**
+   * Offset of the first record the group has not consumed: the committed offset; for a share group with
+   * the broker's lag count, high watermark − lag (its start offset trails acknowledgements). Time lag and
+   * retention read the record here.
+   */
+  readonly firstUnconsumedOffset: bigint;
   /** High watermark of the partition in the same poll. */
   readonly highWatermark: bigint;
   /** max(0, highWatermark − committedOffset), offsets. */
@@ -32,9 +43,15 @@ export function offsetLag(highWatermark: bigint, committedOffset: bigint): bigin
   return lag > 0n ? lag : 0n;
 }
 
-/** Key of a partition in lookup maps: `topic\u0000partition`. */
-export function partitionKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
+/**
+ * Offset of the first record a group has not consumed, given its position on a partition and the partition's
+ * high watermark: the committed offset, or for a share group with the broker's lag count (KIP-1226) the
+ * later of its start offset and high watermark − lag.
+ */
+export function firstUnconsumedOffset(position: GroupOffset, highWatermark: bigint): bigint {
+  if (position.lag === undefined || position.lag < 0n) return position.offset;
+  const afterAcknowledged = highWatermark - position.lag;
+  return afterAcknowledged > position.offset ? afterAcknowledged : position.offset;
 }
 
 /** Index of a snapshot's partitions by {@link partitionKey}. */
@@ -63,11 +80,9 @@ export function computeOffsetLag(snapshot: ClusterSnapshot): PartitionLag[] {
         topic: committed.topic,
         partition: committed.partition,
         committedOffset: committed.offset,
+        firstUnconsumedOffset: firstUnconsumedOffset(committed, highWatermark),
         highWatermark,
-        lag:
-          committed.lag !== undefined && committed.lag >= 0n
-            ? committed.lag
-            : offsetLag(highWatermark, committed.offset),
+        lag: offsetLag(highWatermark, firstUnconsumedOffset(committed, highWatermark)),
         committedAheadOfEnd: committed.offset > highWatermark,
       });
     }

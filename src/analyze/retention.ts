@@ -5,7 +5,8 @@
  */
 import type { ClusterSnapshot } from '../collect/snapshot.js';
 import type { RecordTimestamp } from '../kafka/port.js';
-import { indexPartitions, partitionKey, type PartitionLag } from './lag.js';
+import { partitionKey } from '../collect/snapshot.js';
+import { indexPartitions, type PartitionLag } from './lag.js';
 import { recordKey, usableTimestampMs } from './time-lag.js';
 import type { RetentionRisk } from './types.js';
 
@@ -19,19 +20,19 @@ import type { RetentionRisk } from './types.js';
  *   committed offsets (mode `exact`), so caught-up and lost partitions have null.
  */
 export function retentionRisk(
-  lag: Pick<PartitionLag, 'groupId' | 'topic' | 'partition' | 'committedOffset'>,
+  lag: Pick<PartitionLag, 'groupId' | 'topic' | 'partition' | 'firstUnconsumedOffset'>,
   logStartOffset: bigint,
   timestamps: ReadonlyMap<string, RecordTimestamp>,
 ): RetentionRisk {
-  const { groupId, topic, partition, committedOffset } = lag;
-  const atCommitted = usableTimestampMs(timestamps.get(recordKey(topic, partition, committedOffset)));
+  const { groupId, topic, partition, firstUnconsumedOffset: position } = lag;
+  const atCommitted = usableTimestampMs(timestamps.get(recordKey(topic, partition, position)));
   const atLogStart = usableTimestampMs(timestamps.get(recordKey(topic, partition, logStartOffset)));
   return {
     groupId,
     topic,
     partition,
-    lostOffsets: logStartOffset > committedOffset ? logStartOffset - committedOffset : 0n,
-    marginOffsets: committedOffset > logStartOffset ? committedOffset - logStartOffset : 0n,
+    lostOffsets: logStartOffset > position ? logStartOffset - position : 0n,
+    marginOffsets: position > logStartOffset ? position - logStartOffset : 0n,
     marginSeconds:
       atCommitted === undefined || atLogStart === undefined
         ? null

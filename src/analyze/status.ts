@@ -18,8 +18,10 @@
  * - Times are poll times that first saw an offset change, not commit times: late by < one poll interval.
  *   Repeated commits of one offset are invisible, so W holds one entry per offset *change*, and a consumer
  *   committing faster than the poll interval contributes at most one entry per poll.
- * - A window with fewer than `windowSize` entries is OK (rule `incomplete-window`, `complete` < 1) until the
- *   partition has been observed for `windowSize` polls; then it is evaluated like a full one. Burrow
+ * - A window with fewer than `windowSize` entries is OK (rule `incomplete-window`, `complete` < 1) until
+ *   `windowSize` polls have read the group's committed offset on the partition; then it is evaluated like a
+ *   full one. Counted per group partition, not per topic partition: a group that starts committing on a
+ *   topic lagwatch has long watched is not evaluated on a one-entry window at first sight. Burrow
  *   evaluates at once (`minimum-complete` 0), which reads a slow committer seen twice as stopped; waiting
  *   for a full window of offset changes instead would leave a consumer that stopped before lagwatch
  *   started OK forever. Cost, as in Burrow: a group committing less often than `windowSize` polls can read
@@ -84,6 +86,11 @@ export interface PartitionStatusInput {
   readonly onlyControlRecords: boolean;
   /** Whether a live member of the group is assigned the partition; null when unknown. See {@link partitionAssignment}. */
   readonly assigned: boolean | null;
+  /**
+   * Polls that read the group's committed offset on the partition (History.observedPolls). When absent, the
+   * broker ring's length stands in (right when the group and the topic were first polled together).
+   */
+  readonly observedPolls?: number;
 }
 
 export interface StatusOptions {
@@ -115,8 +122,9 @@ export function evaluatePartition(input: PartitionStatusInput, options: StatusOp
   const last = window.at(-1);
   if (first === undefined || last === undefined) return result('OK', 'no-observations');
   // The window counts offset changes; a consumer that stopped before lagwatch started never adds one. So a
-  // window is also evaluated once the partition has been observed for `windowSize` polls (a full broker ring).
-  if (complete < 1 && brokerRing.length < options.windowSize) return result('OK', 'incomplete-window');
+  // window is also evaluated once `windowSize` polls have read the group's committed offset on the partition.
+  const observedPolls = input.observedPolls ?? brokerRing.length;
+  if (complete < 1 && observedPolls < options.windowSize) return result('OK', 'incomplete-window');
   if (currentLag <= options.allowedLag) return result('OK', 'within-allowed-lag');
   if (input.onlyControlRecords) return result('OK', 'only-control-records');
 
@@ -214,7 +222,7 @@ export function computeHealth(
   for (const lag of lags) {
     const group = byId.get(lag.groupId);
     if (group === undefined) continue;
-    const record = timestamps.get(recordKey(lag.topic, lag.partition, lag.committedOffset));
+    const record = timestamps.get(recordKey(lag.topic, lag.partition, lag.firstUnconsumedOffset));
     const evaluation = evaluatePartition(
       {
         window: history.commits(lag.groupId, lag.topic, lag.partition),
@@ -222,6 +230,7 @@ export function computeHealth(
         currentLag: lag.lag,
         onlyControlRecords: record !== undefined && 'none' in record,
         assigned: partitionAssignment(group, lag.topic, lag.partition),
+        observedPolls: history.observedPolls(lag.groupId, lag.topic, lag.partition),
       },
       statusOptions,
     );

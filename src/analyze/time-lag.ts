@@ -18,7 +18,7 @@
 import type { RecordTimestamp } from '../kafka/port.js';
 import type { HistoryView } from './history.js';
 import type { PartitionLag } from './lag.js';
-import { partitionKey } from './lag.js';
+import { partitionKey } from '../collect/snapshot.js';
 import type { OffsetTime } from './lookup-table.js';
 import type { PartitionTimeLag } from './types.js';
 
@@ -99,7 +99,7 @@ export function computeTimeLag(
       continue;
     }
     if (mode === 'exact') {
-      const record = timestamps.get(recordKey(lag.topic, lag.partition, lag.committedOffset));
+      const record = timestamps.get(recordKey(lag.topic, lag.partition, lag.firstUnconsumedOffset));
       const seconds = exactSeconds(record, now);
       if (seconds !== undefined) {
         result.push({ ...id, seconds, method: 'exact', lowerBound: false });
@@ -107,7 +107,7 @@ export function computeTimeLag(
       }
     }
     const table = history.table(lag.topic, lag.partition);
-    const estimate = estimatedSeconds(table?.lookup(lag.committedOffset), now);
+    const estimate = estimatedSeconds(table?.lookup(lag.firstUnconsumedOffset), now);
     if (estimate !== undefined) result.push({ ...id, ...estimate, method: 'estimate' });
   }
   return result;

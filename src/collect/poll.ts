@@ -30,6 +30,7 @@ import type {
   TopicMetadata,
   TopicPartition,
 } from '../kafka/port.js';
+import { firstUnconsumedOffset } from '../analyze/lag.js';
 import { exportsGroup, exportsTopic, type ExportFilter } from './filter.js';
 import type { RecordTimestampCache } from './timestamp-cache.js';
 import {
@@ -228,10 +229,13 @@ function timestampQueries(
     queries.set(`${partitionKey(topic, partition)}\u0000${offset}`, { topic, partition, offset });
   };
   for (const group of groups) {
-    for (const { topic, partition, offset } of group.offsets ?? []) {
+    for (const position of group.offsets ?? []) {
+      const { topic, partition } = position;
       const end = highWatermarks.get(partitionKey(topic, partition));
       const start = logStart.get(partitionKey(topic, partition));
-      if (end === undefined || offset >= end || (start !== undefined && offset < start)) continue;
+      if (end === undefined) continue;
+      const offset = firstUnconsumedOffset(position, end);
+      if (offset >= end || (start !== undefined && offset < start)) continue;
       add(topic, partition, offset);
       if (start !== undefined) add(topic, partition, start);
     }

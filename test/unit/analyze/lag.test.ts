@@ -140,5 +140,7 @@ describe('computeOffsetLag for share groups', () => {
       [0, 2n],
       [1, 7n],
     ]);
+    // Time lag reads the first record not yet acknowledged, not the trailing start offset.
+    expect(lags.map((l) => l.firstUnconsumedOffset)).toEqual([8n, 3n]);
   });
 });

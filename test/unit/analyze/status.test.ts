@@ -315,6 +315,47 @@ describe('status over polls: known false positives and their true positives', ()
     expect(stopped(4)).toMatchObject({ status: 'STOP', rule: 'stopped', complete: 0.25 });
   });
 
+  it('a group that first commits on a topic watched for many polls also gets windowSize polls before evaluation', () => {
+    const history = new History({ windowSize: 4 });
+    /** Poll i (every 10 s, evaluated 0.5 s after its start, as the exporter does): statuses by group. */
+    const poll = (i: number, groups: [string, bigint][]): Record<string, [string, string]> => {
+      const snap = snapshot({
+        observedAt: i * 10 * S,
+        topics: [topic('t', [BigInt(1000 + i * 100)])],
+        groups: groups.map(([id, committed]) => group(id, [['t', 0, committed]])),
+      });
+      history.record(snap);
+      const health = computeHealth(snap.groups, computeOffsetLag(snap), history, new Map(), {
+        now: i * 10 * S + S / 2,
+        allowedLag: 0n,
+      });
+      return Object.fromEntries(health.partitions.map((p) => [p.groupId, [p.status, p.rule]]));
+    };
+    for (let i = 0; i < 10; i++) poll(i, []);
+    // Both appear at poll 10, far below every high watermark of the broker ring: `reader` works through a
+    // backlog (lag falling), `idle` never moves. Neither is STOP (nor STALL) at first sight.
+    for (let i = 10; i < 13; i++) {
+      expect(
+        poll(i, [
+          ['reader', BigInt(200 + (i - 10) * 150)],
+          ['idle', 500n],
+        ]),
+      ).toEqual({
+        reader: ['OK', 'incomplete-window'],
+        idle: ['OK', 'incomplete-window'],
+      });
+    }
+    expect(
+      poll(13, [
+        ['reader', 650n],
+        ['idle', 500n],
+      ]),
+    ).toEqual({
+      reader: ['OK', 'progressing'],
+      idle: ['STOP', 'stopped'],
+    });
+  });
+
   it('an EOS consumer idle on a transactional topic (lag 1, a marker) is OK when the poll read only control records', () => {
     const polls = [
       { at: 0, hwm: 11n, committed: 10n },
