@@ -5,7 +5,7 @@
 import { access } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeCluster, startKafka, type KafkaTestCluster } from '../support/broker.js';
-import { isPidAlive } from '../support/jvm-process.js';
+import { isPidAlive } from '../support/owned-processes.js';
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(

@@ -24,17 +24,9 @@ import {
   renderServerProperties,
   type NodeLayout,
 } from './broker-config.js';
-import {
-  commandLine,
-  isRunning,
-  logTail,
-  readLogSince,
-  runJavaTool,
-  spawnJvm,
-  stopJvm,
-  type JvmHandle,
-} from './jvm-process.js';
+import { logTail, readLogSince, runJavaTool, spawnJvm, stopJvm, type JvmHandle } from './jvm-process.js';
 import { ensureKafkaJars, REPO_ROOT } from './kafka-jars.js';
+import { commandLine, isRunning } from './owned-processes.js';
 
 export { ensureKafkaJars } from './kafka-jars.js';
 

@@ -16,17 +16,19 @@
  * Each client is a child JVM with stdin, stdout and stderr piped: stdout carries the protocol lines,
  * stderr Kafka's WARN+ logging (kept for error messages). Closing stdin asks the client to leave its group
  * and exit; a client whose parent dies sees end-of-file on stdin and exits too. Clients still running when
- * this process exits are SIGKILLed. Every wait has a deadline; nothing sleeps for a fixed time.
+ * this process exits are SIGKILLed ({@link killOnExit}). Every wait has a deadline; nothing sleeps for a
+ * fixed time.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { javaBinary } from './jvm-process.js';
+import { javaBinary, testJvmOpts } from './jvm-process.js';
 import { ensureKafkaJars, KAFKA_VERSION, REPO_ROOT } from './kafka-jars.js';
+import { killNow, killOnExit } from './owned-processes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -36,16 +38,13 @@ const CLASSES_ROOT = join(REPO_ROOT, '.cache', `kafka-${KAFKA_VERSION}`, 'java-c
 const PARENT_JAR_MARKER = join(REPO_ROOT, '.cache', `kafka-${KAFKA_VERSION}`, 'libs.complete');
 const COMPLETE = '.complete';
 
-/** Heap and start-up flags of a client JVM: small heap, C1 only, serial GC, CDS. */
-const CLIENT_JVM_OPTS: readonly string[] = [
-  '-Xms64m',
-  '-Xmx256m',
-  '-XX:+UseSerialGC',
-  '-XX:TieredStopAtLevel=1',
-  '-Xshare:auto',
-  '-Djava.awt.headless=true',
-  `-Dlog4j2.configurationFile=${join(JAVA_SOURCES_DIR, 'log4j2.properties')}`,
-];
+/** Heap and start-up flags of a client JVM: small heap, serial GC, C1 only, CDS on, headless. */
+const CLIENT_JVM_OPTS: readonly string[] = testJvmOpts({
+  minHeap: '64m',
+  maxHeap: '256m',
+  gc: 'SerialGC',
+  log4jConfig: join(JAVA_SOURCES_DIR, 'log4j2.properties'),
+});
 
 /** Default deadline for a client to print its ready line, ms (JVM start, group join, first records). */
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
@@ -167,24 +166,6 @@ export function countAtLeast(word: string, min: number): (line: string) => boole
   };
 }
 
-/** Own running clients, SIGKILLed when this process exits. */
-const liveClients = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of liveClients) {
-      try {
-        if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
 interface StartOptions {
   mainClass: string;
   args: readonly string[];
@@ -208,8 +189,7 @@ async function startJavaClient(options: StartOptions): Promise<JavaClient> {
     child.once('error', reject);
     child.once('spawn', () => resolve());
   });
-  liveClients.add(child);
-  installExitHook();
+  killOnExit(child);
 
   const lines: string[] = [];
   const stderr: string[] = [];
@@ -230,7 +210,6 @@ async function startJavaClient(options: StartOptions): Promise<JavaClient> {
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exitCode = code ?? signal;
-      liveClients.delete(child);
       notify();
       resolve();
     });
@@ -272,13 +251,7 @@ async function startJavaClient(options: StartOptions): Promise<JavaClient> {
     stopping ??= (async () => {
       if (exitCode === null) {
         child.stdin.end();
-        const timer = setTimeout(() => {
-          try {
-            if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }, STOP_GRACE_MS);
+        const timer = setTimeout(() => killNow(child.pid), STOP_GRACE_MS);
         timer.unref();
         await exited;
         clearTimeout(timer);

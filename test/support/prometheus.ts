@@ -18,24 +18,24 @@
  * before the start (a lost port race is retried), and never touches the system services' configuration,
  * data or default ports. Readiness is the server's `GET /-/ready` answering 200, with a deadline. Children
  * are SIGKILLed when the test process exits; {@link reapOrphanedMonitoring} kills those of a test process
- * that died without stopping them.
+ * that died without stopping them (both from owned-processes.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { pickFreePorts } from './broker-config.js';
-import { commandLine, isPidAlive } from './jvm-process.js';
+import { createOwnedProcessRegistry, isRunning, killNow, spawnLogged, terminate } from './owned-processes.js';
 
 /** Default start-up deadline of a server, in ms. */
 const READY_TIMEOUT_MS = 30_000;
 /** How long a server gets to exit after SIGTERM before it is killed, in ms. */
 const STOP_GRACE_MS = 5_000;
 const START_ATTEMPTS = 3;
-/** Directory of the owned-process registry: one `<pid>.json` ({@link OwnedProcess}) per running server. */
-const REGISTRY_DIR = join(tmpdir(), 'lagwatch-monitoring-owned');
+/** The owned-process registry: one `<pid>.json` per running server. Its reaper SIGKILLs an orphan. */
+const registry = createOwnedProcessRegistry(join(tmpdir(), 'lagwatch-monitoring-owned'), killNow);
 
 /** Loopback host every server listens on. */
 export const MONITORING_HOST = '127.0.0.1';
@@ -82,39 +82,9 @@ export const alertmanagerBinary = (): Promise<string> =>
 // Child processes
 // ---------------------------------------------------------------------------------------------------------
 
-/** A registry entry: a server, the Node process that owns it and its run directory. */
-interface OwnedProcess {
-  pid: number;
-  ownerPid: number;
-  runDir: string;
-}
-
-/** Own running servers and their run directories, for the exit hook. */
-const liveChildren = new Map<ChildProcess, string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    // Only synchronous work is possible here.
-    for (const [child, runDir] of liveChildren) {
-      try {
-        if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      try {
-        rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
-      } catch {
-        // reapOrphanedMonitoring removes the rest later
-      }
-    }
-  });
-}
-
 /** A running server process. */
 interface ServerProcess {
+  readonly pid: number;
   readonly child: ChildProcess;
   readonly logFile: string;
   readonly runDir: string;
@@ -127,58 +97,15 @@ async function spawnServer(
   runDir: string,
   logFile: string,
 ): Promise<ServerProcess> {
-  const fd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, args, { cwd: runDir, stdio: ['ignore', fd, fd] });
-  } finally {
-    closeSync(fd);
-  }
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('spawn', () => resolve(child.pid ?? -1));
-  });
-  child.unref();
-  liveChildren.set(child, runDir);
-  child.once('exit', () => liveChildren.delete(child));
-  installExitHook();
-  await mkdir(REGISTRY_DIR, { recursive: true });
-  const entry: OwnedProcess = { pid, ownerPid: process.pid, runDir };
-  await writeFile(join(REGISTRY_DIR, `${pid}.json`), JSON.stringify(entry));
-  return { child, logFile, runDir };
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-/** Resolves true when the child exited within `timeoutMs`, else false. */
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (hasExited(child)) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, timeoutMs);
-    const onExit = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
-  });
+  const { child, pid } = await spawnLogged(binary, args, { cwd: runDir, logFile });
+  await registry.register(child, pid, runDir);
+  return { pid, child, logFile, runDir };
 }
 
 /** SIGTERM, SIGKILL after {@link STOP_GRACE_MS}; then unregisters the pid and removes the run directory. */
 async function stopServer(server: ServerProcess, removeRunDir: boolean): Promise<void> {
-  const { child } = server;
-  if (!hasExited(child)) {
-    child.kill('SIGTERM');
-    if (!(await waitForExit(child, STOP_GRACE_MS))) {
-      child.kill('SIGKILL');
-      if (!(await waitForExit(child, 5_000))) throw new Error(`process ${child.pid} survived SIGKILL`);
-    }
-  }
-  if (child.pid !== undefined) await rm(join(REGISTRY_DIR, `${child.pid}.json`), { force: true });
+  await terminate(server, STOP_GRACE_MS, 'process');
+  await registry.unregister(server.pid);
   if (removeRunDir) await rm(server.runDir, { recursive: true, force: true, maxRetries: 3 });
 }
 
@@ -212,7 +139,7 @@ async function waitReady(
   deadline: number,
 ): Promise<void> {
   for (;;) {
-    if (hasExited(server.child)) {
+    if (!isRunning(server)) {
       const log = tail(server.logFile);
       throw new StartupError(
         `${name} exited with ${server.child.exitCode ?? server.child.signalCode} before it was ready:\n${log}`,
@@ -268,35 +195,8 @@ async function startServer(
  * command line still names the registered run directory (pids get reused).
  * @returns the number of processes killed.
  */
-export async function reapOrphanedMonitoring(): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(REGISTRY_DIR);
-  } catch {
-    return 0;
-  }
-  let killed = 0;
-  for (const name of names.filter((n) => n.endsWith('.json'))) {
-    const file = join(REGISTRY_DIR, name);
-    let entry: OwnedProcess;
-    try {
-      entry = JSON.parse(await readFile(file, 'utf8')) as OwnedProcess;
-    } catch {
-      continue;
-    }
-    if (isPidAlive(entry.ownerPid)) continue;
-    if (isPidAlive(entry.pid) && commandLine(entry.pid)?.includes(entry.runDir)) {
-      try {
-        process.kill(entry.pid, 'SIGKILL');
-        killed++;
-      } catch {
-        // gone meanwhile
-      }
-    }
-    rmSync(entry.runDir, { recursive: true, force: true });
-    await rm(file, { force: true });
-  }
-  return killed;
+export function reapOrphanedMonitoring(): Promise<number> {
+  return registry.reapOrphans();
 }
 
 // ---------------------------------------------------------------------------------------------------------
