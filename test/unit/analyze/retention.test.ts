@@ -6,7 +6,12 @@ import { indexRecordTimestamps } from '../../../src/analyze/time-lag.js';
 import type { RecordTimestamp } from '../../../src/kafka/port.js';
 import { failed, found, group, none, snapshot, topic } from './builders.js';
 
-const at = (firstUnconsumedOffset: bigint) => ({ groupId: 'g', topic: 't', partition: 0, firstUnconsumedOffset });
+const at = (firstUnconsumedOffset: bigint) => ({
+  groupId: 'g',
+  topic: 't',
+  partition: 0,
+  firstUnconsumedOffset,
+});
 const index = (records: RecordTimestamp[]) => indexRecordTimestamps(records);
 
 describe('retentionRisk', () => {
