@@ -69,7 +69,11 @@ export type StatusRule =
   | 'lag-within-allowed-in-window'
   /** Burrow rule 4: every observed offset identical (windowSize 1 only): STALL. */
   | 'offsets-identical'
-  /** Burrow rule 5: lag never decreased across the window: WARN. */
+  /**
+   * Burrow rule 5: lag never decreased across the window: WARN. lagwatch also requires it to have grown: a
+   * consumer keeping up with a steady producer shows the same small lag at every poll (lag is read at poll
+   * time against a moving high watermark, not at commit time as in Burrow), and is OK.
+   */
   | 'lag-not-decreasing'
   /** No rule fired: OK. */
   | 'progressing';
@@ -138,7 +142,7 @@ export function evaluatePartition(input: PartitionStatusInput, options: StatusOp
     return result('OK', 'lag-within-allowed-in-window');
   }
   if (window.every((o) => o.offset === first.offset)) return result('STALL', 'offsets-identical');
-  if (lagNeverDecreases(window)) return result('WARN', 'lag-not-decreasing');
+  if (lagGrowsSteadily(window)) return result('WARN', 'lag-not-decreasing');
   return result('OK', 'progressing');
 }
 
@@ -157,14 +161,16 @@ function hasUnrecoveredRewind(window: readonly CommitObservation[]): boolean {
 }
 
 /** Burrow rule 5: no non-null lag is below the previous non-null lag. */
-function lagNeverDecreases(window: readonly CommitObservation[]): boolean {
+function lagGrowsSteadily(window: readonly CommitObservation[]): boolean {
+  let first: bigint | null = null;
   let previous: bigint | null = null;
   for (const { lag } of window) {
     if (lag === null) continue;
     if (previous !== null && lag < previous) return false;
+    first ??= lag;
     previous = lag;
   }
-  return true;
+  return first !== null && previous !== null && previous > first;
 }
 
 /**
