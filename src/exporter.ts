@@ -45,10 +45,8 @@ interface ClusterState {
  * @throws the listen error (e.g. EADDRINUSE) when the HTTP server cannot bind; pollers are stopped then.
  */
 export async function startExporter(config: Config, logger: Logger): Promise<Exporter> {
-  const self = new SelfMetrics({
-    version: lagwatchVersion(),
-    revision: process.env.LAGWATCH_REVISION ?? 'unknown',
-  });
+  // No revision is known at run time from an npm install; `unknown` rather than a guess.
+  const self = new SelfMetrics({ version: lagwatchVersion(), revision: 'unknown' });
   const states: ClusterState[] = [];
   let exposition: PreparedExposition = emptyExposition;
 
