@@ -18,21 +18,14 @@
  * that wave 1's acknowledgement reached, i.e. the wave-1 counts (4, 7, 10), again with `lag` 0. The test
  * asserts that second, deterministic state.
  *
- * Where an adapter cannot do something, its {@link GroupTypesProfile} says so and the test asserts that
- * documented behaviour instead.
+ * Where an adapter cannot do something, its profile (AdapterProfile in test/support/contract.ts) says so and
+ * the test asserts that documented behaviour instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaErrorCode } from '../../src/kafka/errors.js';
-import { createKafkaAdmin } from '../../src/kafka/index.js';
-import type {
-  GroupDescription,
-  GroupListing,
-  ItemResult,
-  KafkaAdminPort,
-  KafkaClientName,
-  TopicPartition,
-} from '../../src/kafka/port.js';
+import type { GroupListing, TopicPartition } from '../../src/kafka/port.js';
 import { startKafka, type KafkaTestCluster } from '../support/broker.js';
+import { ADAPTER_PROFILES, contractAdmins, countsDelta, described, suiteAdmin } from '../support/contract.js';
 import {
   countAtLeast,
   startShareConsumer,
@@ -40,66 +33,6 @@ import {
   type JavaClient,
 } from '../support/java-clients.js';
 import { createWorkload, waitFor, type GroupMember, type Workload } from '../support/workload.js';
-
-/** What an adapter can do with the Kafka 4.x group types. */
-interface GroupTypesProfile {
-  client: KafkaClientName;
-  /** ListGroups v5: `type` and `state` of every group (else neither). */
-  listsGroupTypeAndState: boolean;
-  /**
-   * How describeGroups answers share and streams groups given with their type: `described` (ShareGroupDescribe,
-   * StreamsGroupDescribe) or `unsupported` (an UNSUPPORTED_VERSION item error per group, no request).
-   */
-  describesShareAndStreams: 'described' | 'unsupported';
-  /** KIP-848 `consumer` groups are described with members (ConsumerGroupDescribe); else `Dead`, no members. */
-  describesConsumerGroups: boolean;
-  /** fetchShareGroupOffsets: start offsets (DescribeShareGroupOffsets) or UNSUPPORTED_VERSION per group. */
-  fetchesShareGroupOffsets: boolean;
-  /**
-   * Requests of one describeGroups call over one group of each type (`null`: not asserted) and of one
-   * fetchShareGroupOffsets call, by Kafka API name, exact.
-   */
-  requests: {
-    describeGroups: Record<string, number> | null;
-    fetchShareGroupOffsets: Record<string, number>;
-  };
-}
-
-const PROFILES: GroupTypesProfile[] = [
-  {
-    client: 'platformatic',
-    listsGroupTypeAndState: true,
-    describesShareAndStreams: 'described',
-    describesConsumerGroups: true,
-    fetchesShareGroupOffsets: true,
-    requests: {
-      // One batched FindCoordinator; one describe request per group type for the one coordinator.
-      describeGroups: {
-        FindCoordinator: 1,
-        DescribeGroups: 1,
-        ConsumerGroupDescribe: 1,
-        ShareGroupDescribe: 1,
-        StreamsGroupDescribe: 1,
-      },
-      fetchShareGroupOffsets: { FindCoordinator: 1, DescribeShareGroupOffsets: 1 },
-    },
-  },
-  {
-    client: 'kafkajs',
-    // ListGroups v2: no type, no state; share and streams groups are listed all the same.
-    listsGroupTypeAndState: false,
-    // No ShareGroupDescribe (77) or StreamsGroupDescribe (89) in kafkajs 2.2.4.
-    describesShareAndStreams: 'unsupported',
-    describesConsumerGroups: false,
-    // No DescribeShareGroupOffsets (90) either.
-    fetchesShareGroupOffsets: false,
-    requests: {
-      // kafkajs: one FindCoordinator per group, plus ApiVersions on new connections; not pinned here.
-      describeGroups: null,
-      fetchShareGroupOffsets: {},
-    },
-  },
-];
 
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
 /** Topic of the classic and the `consumer` group; 3 partitions. */
@@ -133,30 +66,7 @@ let consumerMember: GroupMember;
 let shareConsumer: JavaClient;
 let streamsApp: JavaClient;
 
-function adminFor(client: KafkaClientName): KafkaAdminPort {
-  return createKafkaAdmin(client, {
-    brokers: [kafka.bootstrap],
-    clientId: `lagwatch-group-types-${client}`,
-    requestTimeoutMs: 10_000,
-  });
-}
-
-function described(result: ItemResult<GroupDescription> | undefined): GroupDescription {
-  if (!result?.ok) throw new Error(`expected a description, got ${JSON.stringify(result)}`);
-  return result.value;
-}
-
-function countsDelta(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
-): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [api, n] of after) {
-    const d = n - (before.get(api) ?? 0);
-    if (d > 0) delta[api] = d;
-  }
-  return delta;
-}
+const { adminFor } = contractAdmins('group-types', () => kafka.bootstrap);
 
 beforeAll(async () => {
   kafka = await startKafka({ nodes: 1 });
@@ -220,16 +130,8 @@ afterAll(async () => {
   await kafka?.stop();
 });
 
-describe.each(PROFILES)('Kafka 4.x group types: $client', (profile) => {
-  let admin: KafkaAdminPort;
-
-  beforeAll(() => {
-    admin = adminFor(profile.client);
-  });
-
-  afterAll(async () => {
-    await admin?.close();
-  });
+describe.each(ADAPTER_PROFILES)('Kafka 4.x group types: $client', (profile) => {
+  const admin = suiteAdmin(() => adminFor(profile.client));
 
   /** The adapter's own listGroups(), by group id. */
   async function listings(): Promise<Map<string, GroupListing>> {
@@ -346,7 +248,8 @@ describe.each(PROFILES)('Kafka 4.x group types: $client', (profile) => {
       }
     }
 
-    if (profile.requests.describeGroups) expect(delta).toEqual(profile.requests.describeGroups);
+    if (profile.groupTypeRequests.describeGroups)
+      expect(delta).toEqual(profile.groupTypeRequests.describeGroups);
   });
 
   it('describeGroups of the listings the adapter made itself', async () => {
@@ -427,7 +330,7 @@ describe.each(PROFILES)('Kafka 4.x group types: $client', (profile) => {
         });
       }
     }
-    expect(delta).toEqual(profile.requests.fetchShareGroupOffsets);
+    expect(delta).toEqual(profile.groupTypeRequests.fetchShareGroupOffsets);
   });
 
   it('fetchCommittedOffsets: the streams group commits like any consumer; the share group has none', async () => {

@@ -6,57 +6,23 @@
  * broker was made to hold (a record produced with CreateTime T at offset o → T at o; a LogAppendTime topic →
  * the broker's clock during the produce call; a committed transaction → data then one marker offset; …).
  *
- * Where an adapter cannot fetch records (kafkajs: its admin API has no Fetch), its {@link TimestampProfile}
- * says so and every test asserts the documented answer instead: an UNSUPPORTED_API item error per query and
- * no request sent.
+ * Where an adapter cannot fetch records (kafkajs: its admin API has no Fetch), its profile (AdapterProfile in
+ * test/support/contract.ts) says so and every test asserts the documented answer instead: an UNSUPPORTED_API
+ * item error per query and no request sent.
  */
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin } from '../../src/kafka/index.js';
-import type {
-  KafkaAdminPort,
-  KafkaClientName,
-  RecordTimestamp,
-  RecordTimestampQuery,
-} from '../../src/kafka/port.js';
+import type { RecordTimestamp, RecordTimestampQuery } from '../../src/kafka/port.js';
 import { startKafka, type KafkaTestCluster } from '../support/broker.js';
+import {
+  ACL_BROKER,
+  ADAPTER_PROFILES,
+  contractAdmins,
+  countsDelta,
+  suiteAdmin,
+} from '../support/contract.js';
 import { createRecordWriter, type RecordWriter } from '../support/records.js';
 import { createWorkload, waitFor, type Workload } from '../support/workload.js';
-
-/** What an adapter's fetchRecordTimestamps does, and the requests it sends on a 1-node broker. */
-interface TimestampProfile {
-  client: KafkaClientName;
-  /**
-   * The adapter reads records (Fetch). When false, every query is answered with `unsupported` and no request
-   * is sent: kafkajs' admin API cannot send Fetch, and a kafkajs Consumer would need a group join and a seek per
-   * partition; lagwatch falls back to the offset-based time-lag estimate.
-   */
-  fetches: boolean;
-  unsupported?: { code: number; name: string };
-  /** Requests of one call for 13 partitions of one leader (14 queries), by Kafka API name. */
-  onePerLeader: Record<string, number>;
-  /** Requests of one call that needs a second round (a batch cut by `partition_max_bytes`). */
-  cutBatch: Record<string, number>;
-}
-
-const PROFILES: TimestampProfile[] = [
-  {
-    client: 'platformatic',
-    fetches: true,
-    // Leaders come from the Metadata of describeCluster: no Metadata, one Fetch for every partition.
-    onePerLeader: { Fetch: 1 },
-    // Round 1 gets one partition's 100 KiB batch whole (KIP-74: first partition) and the other's cut at
-    // 64 KiB; round 2 asks that one again with the batch's size.
-    cutBatch: { Fetch: 2 },
-  },
-  {
-    client: 'kafkajs',
-    fetches: false,
-    unsupported: { code: -1, name: 'UNSUPPORTED_API' },
-    onePerLeader: {},
-    cutBatch: {},
-  },
-];
 
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
 /** CreateTime timestamps an hour back (Kafka 4 rejects CreateTime more than 1 h in the future, not the past). */
@@ -96,25 +62,7 @@ let kafka: KafkaTestCluster;
 let workload: Workload;
 let records: RecordWriter;
 
-function adminFor(client: KafkaClientName): KafkaAdminPort {
-  return createKafkaAdmin(client, {
-    brokers: [kafka.bootstrap],
-    clientId: `lagwatch-timestamps-${client}`,
-    requestTimeoutMs: 10_000,
-  });
-}
-
-function countsDelta(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
-): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [api, n] of after) {
-    const d = n - (before.get(api) ?? 0);
-    if (d > 0) delta[api] = d;
-  }
-  return delta;
-}
+const { adminFor, unreachableAdminFor } = contractAdmins('timestamps', () => kafka.bootstrap);
 
 const q = (topic: string, partition: number, offset: bigint): RecordTimestampQuery => ({
   topic,
@@ -131,14 +79,8 @@ const created = (query: RecordTimestampQuery, timestampMs: number): RecordTimest
 });
 
 beforeAll(async () => {
-  kafka = await startKafka({
-    nodes: 1,
-    // ACLs only where a test adds one (FORBIDDEN); everything else stays open.
-    extraProperties: {
-      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-      'allow.everyone.if.no.acl.found': 'true',
-    },
-  });
+  // ACLs only where a test adds one (FORBIDDEN).
+  kafka = await startKafka(ACL_BROKER);
   workload = createWorkload(kafka.bootstrap);
   records = createRecordWriter(kafka.bootstrap, workload.admin);
 
@@ -219,16 +161,8 @@ afterAll(async () => {
   await kafka?.stop();
 });
 
-describe.each(PROFILES)('fetchRecordTimestamps contract: $client', (profile) => {
-  let admin: KafkaAdminPort;
-
-  beforeAll(() => {
-    admin = adminFor(profile.client);
-  });
-
-  afterAll(async () => {
-    await admin?.close();
-  });
+describe.each(ADAPTER_PROFILES)('fetchRecordTimestamps contract: $client', (profile) => {
+  const admin = suiteAdmin(() => adminFor(profile.client));
 
   /**
    * Calls fetchRecordTimestamps. For an adapter that cannot fetch, checks the documented answer (an
@@ -237,11 +171,11 @@ describe.each(PROFILES)('fetchRecordTimestamps contract: $client', (profile) => 
   async function fetch(queries: RecordTimestampQuery[]): Promise<RecordTimestamp[] | undefined> {
     const result = await admin.fetchRecordTimestamps(queries);
     expect(result).toHaveLength(queries.length);
-    if (profile.fetches) return result;
+    if (profile.fetchesRecords) return result;
     expect(result).toEqual(
       queries.map((query) => ({
         ...query,
-        error: { ...profile.unsupported, message: expect.stringContaining('kafkajs') },
+        error: { ...profile.recordFetchUnsupported, message: expect.stringContaining('kafkajs') },
       })),
     );
     return undefined;
@@ -252,15 +186,11 @@ describe.each(PROFILES)('fetchRecordTimestamps contract: $client', (profile) => 
   });
 
   it('a call that cannot reach any broker throws (an adapter that cannot fetch answers without trying)', async () => {
-    const unreachable = createKafkaAdmin(profile.client, {
-      brokers: ['127.0.0.1:1'],
-      clientId: `lagwatch-timestamps-${profile.client}-unreachable`,
-      requestTimeoutMs: 2_000,
-    });
+    const unreachable = unreachableAdminFor(profile.client);
     try {
       const call = unreachable.fetchRecordTimestamps([q(CREATE, 0, 0n)]);
-      if (profile.fetches) await expect(call).rejects.toThrow();
-      else await expect(call).resolves.toMatchObject([{ error: profile.unsupported }]);
+      if (profile.fetchesRecords) await expect(call).rejects.toThrow();
+      else await expect(call).resolves.toMatchObject([{ error: profile.recordFetchUnsupported }]);
     } finally {
       await unreachable.close();
     }
@@ -415,8 +345,10 @@ describe.each(PROFILES)('fetchRecordTimestamps contract: $client', (profile) => 
       ];
       const before = fresh.requestCounts();
       const result = await fresh.fetchRecordTimestamps(queries);
-      expect(countsDelta(before, fresh.requestCounts())).toEqual(profile.onePerLeader);
-      if (!profile.fetches) return;
+      expect(countsDelta(before, fresh.requestCounts())).toEqual(
+        profile.recordTimestampRequests.onePerLeader,
+      );
+      if (!profile.fetchesRecords) return;
       expect(result).toEqual([
         ...Array.from({ length: WIDE_PARTITIONS }, (_, p) => created(q(WIDE, p, 1n), T0 + 100 * p + 1)),
         created(q(CREATE, 0, 0n), CREATE_A[0]!),
@@ -434,8 +366,8 @@ describe.each(PROFILES)('fetchRecordTimestamps contract: $client', (profile) => 
       const queries = [q(BIG, 0, 10n), q(BIG, 1, 10n), q(BIG, 0, 20n), q(BIG, 1, 19n)];
       const before = fresh.requestCounts();
       const result = await fresh.fetchRecordTimestamps(queries);
-      expect(countsDelta(before, fresh.requestCounts())).toEqual(profile.cutBatch);
-      if (!profile.fetches) return;
+      expect(countsDelta(before, fresh.requestCounts())).toEqual(profile.recordTimestampRequests.cutBatch);
+      if (!profile.fetchesRecords) return;
       expect(result).toEqual([
         created(queries[0]!, T0 + 10),
         created(queries[1]!, T0 + 10),

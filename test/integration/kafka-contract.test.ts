@@ -6,102 +6,21 @@
  * offset 4 → earliest 4; offsets committed → exactly those offsets; live members → their assignments.
  *
  * Where an adapter cannot do something (kafkajs: no group type or state, no KIP-848 describe, …), its
- * {@link AdapterProfile} says so and the test asserts that documented behaviour instead.
+ * profile (AdapterProfile in test/support/contract.ts) says so and the test asserts that documented behaviour
+ * instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin } from '../../src/kafka/index.js';
-import type {
-  GroupDescription,
-  GroupListing,
-  ItemResult,
-  KafkaAdminPort,
-  KafkaClientName,
-  PartitionOffset,
-} from '../../src/kafka/port.js';
+import type { GroupListing, PartitionOffset } from '../../src/kafka/port.js';
 import { startKafka, type KafkaTestCluster } from '../support/broker.js';
+import {
+  ACL_BROKER,
+  ADAPTER_PROFILES,
+  contractAdmins,
+  countsDelta,
+  described,
+  suiteAdmin,
+} from '../support/contract.js';
 import { createWorkload, waitFor, type GroupMember, type Workload } from '../support/workload.js';
-
-/** What an adapter can do, and the requests each method is expected to send on a 1-node broker. */
-interface AdapterProfile {
-  client: KafkaClientName;
-  /** ListGroups reports `type` (v5) and `state` (v4+). */
-  listsGroupTypeAndState: boolean;
-  /** KIP-848 `consumer` groups are described with members (ConsumerGroupDescribe); otherwise `Dead`, no members. */
-  describesConsumerGroups: boolean;
-  /**
-   * The item error for an unknown id listed as a share group: GROUP_ID_NOT_FOUND from ShareGroupDescribe, or
-   * UNSUPPORTED_VERSION from a client that cannot send it.
-   */
-  unknownShareGroupError: { code: number; name: string };
-  /** Metadata gives topic ids (v10+). */
-  reportsTopicIds: boolean;
-  /** The item error of a group this client may not describe (DENY ACL). */
-  groupAuthorizationError: { code: number; name: string };
-  /** Groups per OffsetFetch request (KIP-709 batching) and whether FindCoordinator is sent per group. */
-  offsetFetch: { groupsPerRequest: number; findCoordinatorPerGroup: boolean };
-  /**
-   * Requests each call sends, by Kafka API name. `exact`: the counts must match exactly. Otherwise each
-   * listed API must appear at least that often, and no other API may appear except ApiVersions (kafkajs
-   * opens connections lazily and sends ApiVersions on each).
-   */
-  requests: {
-    exact: boolean;
-    first: Record<string, number>;
-    describeCluster: Record<string, number>;
-    listOffsets: Record<string, number>;
-    listGroups: Record<string, number>;
-    describeGroups: Record<string, number>;
-    fetchCommittedOffsets: Record<string, number>;
-  };
-}
-
-const PROFILES: AdapterProfile[] = [
-  {
-    client: 'platformatic',
-    listsGroupTypeAndState: true,
-    describesConsumerGroups: true,
-    unknownShareGroupError: { code: 69, name: 'GROUP_ID_NOT_FOUND' },
-    reportsTopicIds: true,
-    groupAuthorizationError: { code: 30, name: 'GROUP_AUTHORIZATION_FAILED' },
-    offsetFetch: { groupsPerRequest: 500, findCoordinatorPerGroup: false },
-    requests: {
-      exact: true,
-      first: { ApiVersions: 1, Metadata: 1 },
-      describeCluster: { Metadata: 1 },
-      // Leaders come from the latest Metadata: one ListOffsets per leader, no Metadata.
-      listOffsets: { ListOffsets: 1 },
-      listGroups: { ListGroups: 1 },
-      // One batched FindCoordinator; per coordinator one DescribeGroups (classic) + one ConsumerGroupDescribe.
-      describeGroups: { FindCoordinator: 1, DescribeGroups: 1, ConsumerGroupDescribe: 1 },
-      // One batched FindCoordinator; one OffsetFetch v8+ for all groups of the coordinator.
-      fetchCommittedOffsets: { FindCoordinator: 1, OffsetFetch: 1 },
-    },
-  },
-  {
-    client: 'kafkajs',
-    listsGroupTypeAndState: false,
-    describesConsumerGroups: false,
-    unknownShareGroupError: { code: 35, name: 'UNSUPPORTED_VERSION' },
-    reportsTopicIds: false,
-    groupAuthorizationError: { code: 30, name: 'GROUP_AUTHORIZATION_FAILED' },
-    offsetFetch: { groupsPerRequest: 1, findCoordinatorPerGroup: true },
-    requests: {
-      exact: false,
-      // Measured on a 1-node broker: first describeCluster {ApiVersions 1, Metadata 4}; listOffsets
-      // {ApiVersions 1, Metadata 2, ListOffsets 2}; describeGroups of 3 groups {FindCoordinator 3,
-      // DescribeGroups 1}; fetchCommittedOffsets of 4 groups {FindCoordinator 4, OffsetFetch 4}.
-      first: { ApiVersions: 1, Metadata: 1 },
-      describeCluster: { Metadata: 1 },
-      // Per topic: Metadata refresh, then a latest and an earliest round.
-      listOffsets: { Metadata: 1, ListOffsets: 2 },
-      listGroups: { Metadata: 1, ListGroups: 1 },
-      // One FindCoordinator per group.
-      describeGroups: { FindCoordinator: 3, DescribeGroups: 1 },
-      // One FindCoordinator and one OffsetFetch per group.
-      fetchCommittedOffsets: { FindCoordinator: 4, OffsetFetch: 4 },
-    },
-  },
-];
 
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
 /** Topic with 3 partitions holding 5, 8 and 13 records. */
@@ -131,44 +50,15 @@ let workload: Workload;
 let classicMember: GroupMember;
 let consumerMember: GroupMember;
 
-function adminFor(client: KafkaClientName): KafkaAdminPort {
-  return createKafkaAdmin(client, {
-    brokers: [kafka.bootstrap],
-    clientId: `lagwatch-contract-${client}`,
-    requestTimeoutMs: 10_000,
-  });
-}
-
-function countsDelta(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
-): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [api, n] of after) {
-    const d = n - (before.get(api) ?? 0);
-    if (d > 0) delta[api] = d;
-  }
-  return delta;
-}
+const { adminFor, unreachableAdminFor } = contractAdmins('contract', () => kafka.bootstrap);
 
 function byPartition(offsets: PartitionOffset[]): Map<string, PartitionOffset> {
   return new Map(offsets.map((o) => [`${o.topic}:${o.partition}`, o]));
 }
 
-function described(result: ItemResult<GroupDescription> | undefined): GroupDescription {
-  if (!result?.ok) throw new Error(`expected a description, got ${JSON.stringify(result)}`);
-  return result.value;
-}
-
 beforeAll(async () => {
-  kafka = await startKafka({
-    nodes: 1,
-    // ACLs only where a test adds one (the DENY on FORBIDDEN_GROUP); everything else stays open.
-    extraProperties: {
-      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-      'allow.everyone.if.no.acl.found': 'true',
-    },
-  });
+  // ACLs only where a test adds one (the DENY on FORBIDDEN_GROUP).
+  kafka = await startKafka(ACL_BROKER);
   workload = createWorkload(kafka.bootstrap);
 
   await workload.createTopic(TOPIC, 3);
@@ -201,16 +91,8 @@ afterAll(async () => {
   await kafka?.stop();
 });
 
-describe.each(PROFILES)('KafkaAdminPort contract: $client', (profile) => {
-  let admin: KafkaAdminPort;
-
-  beforeAll(() => {
-    admin = adminFor(profile.client);
-  });
-
-  afterAll(async () => {
-    await admin?.close();
-  });
+describe.each(ADAPTER_PROFILES)('KafkaAdminPort contract: $client', (profile) => {
+  const admin = suiteAdmin(() => adminFor(profile.client));
 
   it('names its client', () => {
     expect(admin.client).toBe(profile.client);
@@ -496,11 +378,7 @@ describe.each(PROFILES)('KafkaAdminPort contract: $client', (profile) => {
   });
 
   it('a call that cannot reach any broker throws instead of returning item errors', async () => {
-    const unreachable = createKafkaAdmin(profile.client, {
-      brokers: ['127.0.0.1:1'],
-      clientId: `lagwatch-contract-${profile.client}-unreachable`,
-      requestTimeoutMs: 2_000,
-    });
+    const unreachable = unreachableAdminFor(profile.client);
     try {
       await expect(unreachable.describeCluster()).rejects.toThrow();
       await expect(unreachable.listOffsets([{ topic: TOPIC, partition: 0 }], 'latest')).rejects.toThrow();

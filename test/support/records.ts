@@ -23,7 +23,7 @@ import {
   stringSerializers,
   type CompressionAlgorithmValue,
 } from '@platformatic/kafka';
-import { waitFor } from './workload.js';
+import { waitForLeaders } from './workload.js';
 
 export interface RecordWriter {
   /** Creates a topic with topic configs (e.g. `message.timestamp.type`, `compression.type`) and waits for leaders. */
@@ -102,15 +102,7 @@ export function createRecordWriter(bootstrap: string, admin: Admin): RecordWrite
         replicas: 1,
         configs: Object.entries(configs).map(([configName, value]) => ({ name: configName, value })),
       });
-      await waitFor(`leaders of ${name}`, async () => {
-        const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
-        const info = metadata.topics.get(name);
-        return (
-          info !== undefined &&
-          info.partitionsCount === partitions &&
-          info.partitions.every((p) => p.leader >= 0)
-        );
-      });
+      await waitForLeaders(admin, name, partitions);
     },
 
     async produceBatch(topic, partition, timestamps, options = {}) {

@@ -55,6 +55,17 @@ export async function waitFor<T>(
   }
 }
 
+/** Waits until `topic` has `partitions` partitions in the metadata, each with a leader. */
+export async function waitForLeaders(admin: Admin, topic: string, partitions: number): Promise<void> {
+  await waitFor(`leaders of ${topic}`, async () => {
+    const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+    const info = metadata.topics.get(topic);
+    return (
+      info !== undefined && info.partitionsCount === partitions && info.partitions.every((p) => p.leader >= 0)
+    );
+  });
+}
+
 /** One partition offset to commit. */
 export interface OffsetToCommit {
   topic: string;
@@ -162,15 +173,7 @@ export function createWorkload(bootstrap: string): Workload {
 
     async createTopic(name, partitions, replicas = 1) {
       await admin.createTopics({ topics: [name], partitions, replicas });
-      await waitFor(`leaders of ${name}`, async () => {
-        const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
-        const info = metadata.topics.get(name);
-        return (
-          info !== undefined &&
-          info.partitionsCount === partitions &&
-          info.partitions.every((p) => p.leader >= 0)
-        );
-      });
+      await waitForLeaders(admin, name, partitions);
     },
 
     async produce(topic, perPartition) {

@@ -1,21 +1,11 @@
 /** Environment variables and the precedence between sources: flags > environment > YAML file > defaults. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
 import { ALL_OPTIONS, envName } from '../../../src/config/options.js';
+import { load, useTempDir } from './helpers.js';
 
-async function load(argv: string[], env: Record<string, string> = {}): Promise<Config> {
-  const result = await loadConfig(argv, env);
-  if ('help' in result || 'version' in result) throw new Error('expected a Config');
-  return result;
-}
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lagwatch-env-'));
-});
+const tmp = useTempDir('lagwatch-env-');
 
 describe('environment variables', () => {
   it('names every flag LAGWATCH_<FLAG> with dots and dashes as underscores', () => {
@@ -75,7 +65,7 @@ describe('environment variables', () => {
 
 describe('precedence', () => {
   async function yamlFile(text: string): Promise<string> {
-    const path = join(dir, `p${Math.random().toString(36).slice(2)}.yaml`);
+    const path = join(tmp.path, `p${Math.random().toString(36).slice(2)}.yaml`);
     await writeFile(path, text);
     return path;
   }
@@ -113,7 +103,7 @@ describe('precedence', () => {
   });
 
   it('applies precedence between a password and a password file like any other setting', async () => {
-    const secret = join(dir, 'secret');
+    const secret = join(tmp.path, 'secret');
     await writeFile(secret, 'from-file\n');
     const [cluster] = (
       await load(['--sasl.enabled', '--sasl.username=u', `--sasl.password-file=${secret}`], {

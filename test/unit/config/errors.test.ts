@@ -2,25 +2,10 @@
  * Every kind of invalid value is a ConfigError that names the setting in the user's terms — the flag,
  * the environment variable or the YAML path — and says what was expected and what was given.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
+import { failure, useTempDir } from './helpers.js';
 
-async function failure(argv: string[], env: Record<string, string> = {}): Promise<ConfigError> {
-  const error: unknown = await loadConfig(argv, env).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ConfigError) return error;
-  throw new Error(`expected a ConfigError, got ${String(error)}`);
-}
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lagwatch-errors-'));
-});
+const { yamlFile } = useTempDir('lagwatch-errors-');
 
 describe('invalid values name the flag', () => {
   it.each([
@@ -160,8 +145,7 @@ describe('invalid values name the YAML path', () => {
       'required when SASL is enabled',
     ],
   ])('%s → %s', async (yaml, field, expected) => {
-    const path = join(dir, `e${Math.random().toString(36).slice(2)}.yaml`);
-    await writeFile(path, yaml + '\n');
+    const path = await yamlFile([yaml]);
     const error = await failure(['--config.file', path]);
     expect(error.field).toBe(field);
     expect(error.issues[0]?.message).toContain(expected);

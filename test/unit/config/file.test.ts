@@ -1,20 +1,11 @@
 /** The YAML config file: nested keys, the clusters list and its inheritance, unknown keys. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../../../src/config/index.js';
+import { configError, useTempDir } from './helpers.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lagwatch-file-'));
-});
-
-async function yamlFile(lines: string[]): Promise<string> {
-  const path = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, lines.join('\n') + '\n');
-  return path;
-}
+const tmp = useTempDir('lagwatch-file-');
+const { yamlFile } = tmp;
 
 async function loadFile(
   lines: string[],
@@ -31,12 +22,8 @@ async function fileFailure(
   argv: string[] = [],
 ): Promise<{ error: ConfigError; path: string }> {
   const path = await yamlFile(lines);
-  const error: unknown = await loadConfig(['--config.file', path, ...argv], {}).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ConfigError) return { error, path };
-  throw new Error(`expected a ConfigError, got ${String(error)}`);
+  const error = await configError(loadConfig(['--config.file', path, ...argv], {}));
+  return { error, path };
 }
 
 describe('top-level keys', () => {
@@ -279,7 +266,7 @@ describe('errors name the YAML path', () => {
   });
 
   it('names the setting that named an unreadable config file', async () => {
-    const viaEnv = await loadConfig([], { LAGWATCH_CONFIG_FILE: join(dir, 'missing.yaml') }).catch(
+    const viaEnv = await loadConfig([], { LAGWATCH_CONFIG_FILE: join(tmp.path, 'missing.yaml') }).catch(
       (e: unknown) => e,
     );
     expect(viaEnv).toBeInstanceOf(ConfigError);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../../../src/config/index.js';
+import { failure, load } from './helpers.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n';
 const CERT = '-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n';
@@ -20,21 +20,6 @@ beforeAll(async () => {
   await writeFile(join(dir, 'crlf-password'), 's3cret \r\n');
   await writeFile(join(dir, 'empty-password'), '\n');
 });
-
-async function load(argv: string[], env: Record<string, string> = {}): Promise<Config> {
-  const result = await loadConfig(argv, env);
-  if ('help' in result || 'version' in result) throw new Error('expected a Config');
-  return result;
-}
-
-async function failure(argv: string[]): Promise<ConfigError> {
-  const error: unknown = await loadConfig(argv, {}).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ConfigError) return error;
-  throw new Error(`expected a ConfigError, got ${String(error)}`);
-}
 
 describe('TLS files', () => {
   it('are read into PEM contents', async () => {

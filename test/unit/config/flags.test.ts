@@ -3,22 +3,8 @@
  * flags lagwatch accepts but ignores.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../../../src/config/index.js';
-
-async function load(argv: string[], env: Record<string, string> = {}): Promise<Config> {
-  const result = await loadConfig(argv, env);
-  if ('help' in result || 'version' in result) throw new Error('expected a Config');
-  return result;
-}
-
-async function failure(argv: string[], env: Record<string, string> = {}): Promise<ConfigError> {
-  const error: unknown = await loadConfig(argv, env).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ConfigError) return error;
-  throw new Error(`expected a ConfigError, got ${String(error)}`);
-}
+import { loadConfig } from '../../../src/config/index.js';
+import { failure, load } from './helpers.js';
 
 describe('defaults', () => {
   it("equal kafka_exporter's defaults with no flags", async () => {

@@ -3,38 +3,12 @@
  * exported (`--group.metrics.granularity`, `--metrics.disable`, `--group.empty-max-age`), from every source,
  * per cluster, and their errors.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/index.js';
 import { kafkaMetrics } from '../../../src/metrics/catalog.js';
+import { failure, load, useTempDir } from './helpers.js';
 
-async function load(argv: string[], env: Record<string, string> = {}): Promise<Config> {
-  const result = await loadConfig(argv, env);
-  if ('help' in result || 'version' in result) throw new Error('expected a Config');
-  return result;
-}
-
-async function failure(argv: string[], env: Record<string, string> = {}): Promise<ConfigError> {
-  const error: unknown = await loadConfig(argv, env).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ConfigError) return error;
-  throw new Error(`expected a ConfigError, got ${String(error)}`);
-}
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lagwatch-lag-options-'));
-});
-
-async function yamlFile(lines: string[]): Promise<string> {
-  const path = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, lines.join('\n') + '\n');
-  return path;
-}
+const { yamlFile } = useTempDir('lagwatch-lag-options-');
 
 describe('defaults', () => {
   it('measure time lag exactly, evaluate status like Burrow, and export like kafka_exporter', async () => {
