@@ -55,6 +55,7 @@ import {
 } from '@platformatic/kafka';
 import { KafkaErrorCode, STALE_METADATA_CODES, clientItemError, itemError } from './errors.js';
 import { brokerConnection, describeFailure, type MetadataResponse } from './platformatic-protocol.js';
+import { readCompactArray, skipTaggedFields } from './platformatic-reader.js';
 import type { KafkaItemError, RecordTimestamp, RecordTimestampQuery } from './port.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -158,26 +159,6 @@ export interface FetchResponse {
   responses: FetchResponseTopic[];
 }
 
-/** Skips a flexible-version tagged-field section: count, then (tag, size, bytes) per field. */
-function skipTaggedFields(reader: Reader): void {
-  const count = reader.readUnsignedVarInt();
-  for (let i = 0; i < count; i++) {
-    reader.readUnsignedVarInt();
-    reader.skip(reader.readUnsignedVarInt());
-  }
-}
-
-/** Reads a compact (possibly null) array of structs, each followed by its tagged fields; null gives []. */
-function readStructArray<T>(reader: Reader, readItem: (reader: Reader) => T): T[] {
-  const length = reader.readUnsignedVarInt() - 1;
-  const items: T[] = [];
-  for (let i = 0; i < length; i++) {
-    items.push(readItem(reader));
-    skipTaggedFields(reader);
-  }
-  return items;
-}
-
 /**
  * Parses a Fetch response v12–v17 (Kafka's FetchResponse.json), keeping each partition's records as bytes.
  * Tagged fields (v12+ `DivergingEpoch`, `CurrentLeader`, `SnapshotId`; v16+ `NodeEndpoints`) are skipped.
@@ -192,31 +173,43 @@ export function parseFetchResponse(
   const throttleTimeMs = reader.readInt32();
   const errorCode = reader.readInt16();
   reader.readInt32(); // SessionId: 0, sessionless
-  const responses = readStructArray(reader, (t): FetchResponseTopic => {
-    const topic = apiVersion >= 13 ? t.readUUID() : t.readString();
-    const partitions = readStructArray(t, (p): FetchResponsePartition => {
-      const partitionIndex = p.readInt32();
-      const partitionError = p.readInt16();
-      const highWatermark = p.readInt64();
-      const lastStableOffset = p.readInt64();
-      const logStartOffset = p.readInt64();
-      readStructArray(p, (a) => {
-        a.readInt64(); // ProducerId
-        a.readInt64(); // FirstOffset
-      });
-      p.readInt32(); // PreferredReadReplica
-      const records = p.readNullableBytes(true);
-      return {
-        partitionIndex,
-        errorCode: partitionError,
-        highWatermark,
-        lastStableOffset,
-        logStartOffset,
-        records,
-      };
-    });
-    return { topic, partitions };
-  });
+  const responses = readCompactArray(
+    reader,
+    (t): FetchResponseTopic => {
+      const topic = apiVersion >= 13 ? t.readUUID() : t.readString();
+      const partitions = readCompactArray(
+        t,
+        (p): FetchResponsePartition => {
+          const partitionIndex = p.readInt32();
+          const partitionError = p.readInt16();
+          const highWatermark = p.readInt64();
+          const lastStableOffset = p.readInt64();
+          const logStartOffset = p.readInt64();
+          readCompactArray(
+            p,
+            (a) => {
+              a.readInt64(); // ProducerId
+              a.readInt64(); // FirstOffset
+            },
+            true,
+          );
+          p.readInt32(); // PreferredReadReplica
+          const records = p.readNullableBytes(true);
+          return {
+            partitionIndex,
+            errorCode: partitionError,
+            highWatermark,
+            lastStableOffset,
+            logStartOffset,
+            records,
+          };
+        },
+        true,
+      );
+      return { topic, partitions };
+    },
+    true,
+  );
   skipTaggedFields(reader);
   return { throttleTimeMs, errorCode, responses };
 }

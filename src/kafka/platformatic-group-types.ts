@@ -34,6 +34,13 @@ import {
   type Reader,
 } from '@platformatic/kafka';
 import { KafkaErrorCode, itemError } from './errors.js';
+import {
+  readCompactArray,
+  readCompactNullableArray,
+  readNullableStruct,
+  readStruct,
+  skipTaggedFields,
+} from './platformatic-reader.js';
 import type {
   GroupDescription,
   ItemResult,
@@ -142,57 +149,6 @@ async function versionFor(
   const broker = await brokerVersionRange(admin, api.name);
   const version = negotiateVersion(api, broker);
   return version === null ? { error: unsupportedVersion(api, broker) } : { version };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Reading flexible-version structures
-
-/** Skips a tagged-field section: count, then (tag, size, bytes) per field. */
-function skipTaggedFields(reader: Reader): void {
-  const count = reader.readUnsignedVarInt();
-  for (let i = 0; i < count; i++) {
-    reader.readUnsignedVarInt();
-    reader.skip(reader.readUnsignedVarInt());
-  }
-}
-
-/**
- * Reads a compact array (null when the length is 0). `struct`: each element is a struct and ends with its
- * tagged-field section.
- */
-function readCompactNullableArray<T>(
-  reader: Reader,
-  readItem: (reader: Reader) => T,
-  struct: boolean,
-): T[] | null {
-  const length = reader.readUnsignedVarInt() - 1;
-  if (length < 0) return null;
-  const items: T[] = [];
-  for (let i = 0; i < length; i++) {
-    items.push(readItem(reader));
-    if (struct) skipTaggedFields(reader);
-  }
-  return items;
-}
-
-/** A non-nullable compact array; a null on the wire reads as []. */
-function readCompactArray<T>(reader: Reader, readItem: (reader: Reader) => T, struct: boolean): T[] {
-  return readCompactNullableArray(reader, readItem, struct) ?? [];
-}
-
-/** A nullable struct: int8 -1 = null, 1 = present, then the struct and its tagged fields. */
-function readNullableStruct<T>(reader: Reader, readStruct: (reader: Reader) => T): T | null {
-  if (reader.readInt8() < 0) return null;
-  const value = readStruct(reader);
-  skipTaggedFields(reader);
-  return value;
-}
-
-/** A non-nullable struct field: the struct, then its tagged fields. */
-function readStruct<T>(reader: Reader, readFields: (reader: Reader) => T): T {
-  const value = readFields(reader);
-  skipTaggedFields(reader);
-  return value;
 }
 
 const readInt32 = (r: Reader): number => r.readInt32();

@@ -38,6 +38,7 @@ import {
   type offsetFetchV9,
 } from '@platformatic/kafka';
 import { clientItemError } from './errors.js';
+import { readCompactArray, skipTaggedFields } from './platformatic-reader.js';
 import type { KafkaItemError, TopicPartition } from './port.js';
 
 /** Parsed Metadata response (platformatic's v12 shape; v9–v11 parse to the same fields used here). */
@@ -231,26 +232,6 @@ export interface ConsumerGroupDescribeGroup {
 export interface ConsumerGroupDescribeResponse {
   throttleTimeMs: number;
   groups: ConsumerGroupDescribeGroup[];
-}
-
-/** Skips a flexible-version tagged-field section: count, then (tag, size, bytes) per field. */
-function skipTaggedFields(reader: Reader): void {
-  const count = reader.readUnsignedVarInt();
-  for (let i = 0; i < count; i++) {
-    reader.readUnsignedVarInt();
-    reader.skip(reader.readUnsignedVarInt());
-  }
-}
-
-/** Reads a compact array, then the tagged fields that end each element when `struct` is true. */
-function readCompactArray<T>(reader: Reader, readItem: (reader: Reader) => T, struct: boolean): T[] {
-  const length = reader.readUnsignedVarInt() - 1;
-  const items: T[] = [];
-  for (let i = 0; i < length; i++) {
-    items.push(readItem(reader));
-    if (struct) skipTaggedFields(reader);
-  }
-  return items;
 }
 
 /** `Assignment` struct: `[TopicPartitions { TopicId uuid, TopicName string, Partitions []int32 }]` + tags. */
