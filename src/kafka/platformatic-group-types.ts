@@ -41,6 +41,7 @@ import {
   readStruct,
   skipTaggedFields,
 } from './platformatic-reader.js';
+import { readAssignment } from './platformatic-protocol.js';
 import type {
   GroupDescription,
   ItemResult,
@@ -203,20 +204,6 @@ export interface ShareGroupDescribeResponse {
   groups: ShareGroupDescribeGroup[];
 }
 
-/** The `Assignment` struct: `[TopicPartitions { TopicId uuid, TopicName string, Partitions []int32 }]` + tags. */
-function readTopicPartitionsAssignment(reader: Reader): TopicPartition[] {
-  const topics = readCompactArray(
-    reader,
-    (r) => {
-      r.readUUID();
-      const topic = r.readString();
-      return { topic, partitions: readCompactArray(r, readInt32, false) };
-    },
-    true,
-  );
-  return topics.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })));
-}
-
 /** Parses ShareGroupDescribeResponse v1 (the body after the response header). */
 export function parseShareGroupDescribeV1(reader: Reader): ShareGroupDescribeResponse {
   const throttleTimeMs = reader.readInt32();
@@ -239,7 +226,7 @@ export function parseShareGroupDescribeV1(reader: Reader): ShareGroupDescribeRes
           clientId: m.readString(),
           clientHost: m.readString(),
           subscribedTopicNames: readCompactArray(m, readString, false),
-          assignment: readStruct(m, readTopicPartitionsAssignment),
+          assignment: readAssignment(m),
         }),
         true,
       ),

@@ -234,8 +234,11 @@ export interface ConsumerGroupDescribeResponse {
   groups: ConsumerGroupDescribeGroup[];
 }
 
-/** `Assignment` struct: `[TopicPartitions { TopicId uuid, TopicName string, Partitions []int32 }]` + tags. */
-function readAssignment(reader: Reader): TopicPartition[] {
+/**
+ * The `Assignment` struct of ConsumerGroupDescribe and ShareGroupDescribe:
+ * `[TopicPartitions { TopicId uuid, TopicName string, Partitions []int32 }]` + tags.
+ */
+export function readAssignment(reader: Reader): TopicPartition[] {
   const topics = readCompactArray(
     reader,
     (r) => {
